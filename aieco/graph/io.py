@@ -1,0 +1,121 @@
+"""Export an ecosystem graph: node-link JSON, GraphML, or aieco's own CSV tables.
+
+JSON and CSV exports load back with :func:`aieco.graph_from_files` into an equal graph.
+GraphML is for other tools (Gephi, Cytoscape); its list properties are joined with ``|``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+
+from aieco.errors import ExportError
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.schema import (
+    DERIVED_RELS,
+    ENTITY_FIELDS,
+    LIST_FIELDS,
+    OBSERVATION_FIELDS,
+    RELATION_FIELDS,
+    SOURCE_FIELDS,
+    NodeType,
+)
+
+logger = logging.getLogger(__name__)
+
+ExportFormat = Literal["json", "graphml", "csv"]
+
+
+def to_node_link(eg: EcosystemGraph) -> dict[str, Any]:
+    """Return NetworkX node-link data (``edges`` key) with every attribute."""
+    return dict(nx.node_link_data(eg.G, edges="edges"))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def write_csv_tables(eg: EcosystemGraph, folder: Path) -> list[Path]:
+    """Write ``sources.csv``, ``entities.csv``, ``relations.csv`` and ``observations.csv``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    G = eg.G
+    tables: dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]] = {
+        "sources.csv": (SOURCE_FIELDS, []),
+        "entities.csv": (ENTITY_FIELDS, []),
+        "observations.csv": (OBSERVATION_FIELDS, []),
+        "relations.csv": (RELATION_FIELDS, []),
+    }
+    for node, attrs in G.nodes(data=True):
+        kind = attrs["type"]
+        if kind == NodeType.SOURCE.value:
+            tables["sources.csv"][1].append({**attrs, "id": node})
+        elif kind == NodeType.OBSERVATION.value:
+            tables["observations.csv"][1].append({**attrs, "id": node})
+        else:
+            tables["entities.csv"][1].append({**attrs, "id": node})
+    derived = {r.value for r in DERIVED_RELS}
+    for u, v, key, attrs in G.edges(keys=True, data=True):
+        if attrs["type"] not in derived:
+            tables["relations.csv"][1].append({**attrs, "id": key, "from": u, "to": v})
+    written = []
+    for name, (fields, rows) in tables.items():
+        path = folder / name
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(fields)
+            for row in rows:
+                writer.writerow(_cell(row.get(f)) for f in fields)
+        written.append(path)
+    return written
+
+
+def _graphml_safe(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    H = nx.MultiDiGraph()
+    H.graph.update({k: _cell(v) if isinstance(v, list) else v for k, v in G.graph.items()
+                    if not isinstance(v, dict)})
+    for node, attrs in G.nodes(data=True):
+        H.add_node(node, **{k: _cell(v) if k in LIST_FIELDS else v for k, v in attrs.items()})
+    for u, v, key, attrs in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=key, **{k: _cell(x) if k in LIST_FIELDS else x for k, x in attrs.items()})
+    return H
+
+
+def export_graph(eg: EcosystemGraph, out: str | Path, *, fmt: ExportFormat) -> list[Path]:
+    """Write the graph to ``out`` in the given format; return the files written.
+
+    Parameters
+    ----------
+    eg
+        The graph to export.
+    out
+        A file for ``json`` and ``graphml``; a folder for ``csv``.
+    fmt
+        ``"json"`` (node-link), ``"graphml"`` or ``"csv"``.
+    """
+    path = Path(out)
+    try:
+        if fmt == "csv":
+            return write_csv_tables(eg, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".partial")
+        if fmt == "json":
+            with tmp.open("w", encoding="utf-8") as fh:
+                json.dump(to_node_link(eg), fh, ensure_ascii=False, indent=1, default=str)
+        else:
+            nx.write_graphml(_graphml_safe(eg.G), tmp, named_key_ids=True)
+        tmp.replace(path)  # never leave a half-written export behind
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc}") from exc
+    logger.info("exported %s to %s", fmt, path)
+    return [path]

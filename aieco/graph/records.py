@@ -1,0 +1,278 @@
+"""Validated records: one pydantic model per kind of row in an aieco dataset.
+
+A record knows only its own fields; references between records (an edge to an unknown
+id, a source that does not exist) are checked when records become a graph
+(:func:`aieco.graph.build.build_graph`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from aieco.graph.schema import (
+    DERIVED_RELS,
+    GEO_TYPES,
+    MAX_YEAR,
+    MIN_YEAR,
+    PERIOD_TYPES,
+    REL_SPECS,
+    NodeType,
+    ObservationKind,
+    RelType,
+    is_entity_type,
+)
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+_INDICATOR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _split_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split("|") if part.strip()]
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id (lower-case letters, digits and _ . : - only)"
+        )
+    return value
+
+
+def _check_year(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}")
+    try:
+        year = int(str(value)) if not isinstance(value, int) else value
+    except ValueError:
+        raise ValueError(
+            f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {value!r}"
+        ) from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year must be from {MIN_YEAR} to {MAX_YEAR}, got {year}")
+    return year
+
+
+def _check_date(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is not None and not _DATE_RE.match(str(value)):
+        raise ValueError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def _check_entity_type(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is not None and not is_entity_type(str(value)):
+        choices = ", ".join(sorted(t.value for t in NodeType if is_entity_type(t.value)))
+        raise ValueError(f"unknown entity type {value!r}; expected one of {choices}")
+    return value
+
+
+class FieldError(ValueError):
+    """A record-level rule that fails because of one field; loaders report that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+OptStr = Annotated[str | None, BeforeValidator(_blank_to_none)]
+StrList = Annotated[list[str], BeforeValidator(_split_list)]
+Id = Annotated[str, BeforeValidator(_blank_to_none), BeforeValidator(_check_id)]
+Year = Annotated[int | None, BeforeValidator(_check_year)]
+Date = Annotated[str | None, BeforeValidator(_check_date)]
+EntityType = Annotated[NodeType, BeforeValidator(_check_entity_type)]
+OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
+OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def properties(self) -> dict[str, Any]:
+        """The record's non-empty fields, as graph properties (by their CSV names)."""
+        out: dict[str, Any] = {}
+        for name, value in self.model_dump(by_alias=True).items():
+            if value is None or value == [] or value == "":
+                continue
+            out[name] = value
+        return out
+
+
+class _Provenance(_Record):
+    source: Id
+    quote: OptStr = None
+    see_also: StrList = Field(default_factory=list)
+    conflict: OptStr = None
+    note: OptStr = None
+
+
+class SourceRecord(_Record):
+    """A document that facts cite: a seed article, a report, a public web page."""
+
+    id: Id
+    title: str
+    title_en: OptStr = None
+    publisher: OptStr = None
+    author: OptStr = None
+    language: OptStr = None
+    published: Date = None
+    file: OptStr = None
+    url: OptStr = None
+    note: OptStr = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> SourceRecord:
+        if not self.file and not self.url:
+            raise FieldError("url", "a source needs a file name or a url")
+        return self
+
+
+class EntityRecord(_Provenance):
+    """A place, organisation, person, plan, ranking, model or site."""
+
+    id: Id
+    type: EntityType
+    name_en: str
+    name_zh_hans: OptStr = None
+    name_zh_hant: OptStr = None
+    name_ja: OptStr = None
+    aliases: StrList = Field(default_factory=list)
+    description: OptStr = None
+    year: Year = None
+    date: Date = None
+    period_start: Year = None
+    period_end: Year = None
+    lat: OptFloat = Field(default=None, ge=-90, le=90)
+    lon: OptFloat = Field(default=None, ge=-180, le=180)
+    url: OptStr = None
+
+    @model_validator(mode="after")
+    def _type_rules(self) -> EntityRecord:
+        if (self.lat is None) != (self.lon is None):
+            raise FieldError("lon" if self.lon is None else "lat", "lat and lon go together: give both or neither")
+        if self.lat is not None and self.type not in GEO_TYPES:
+            raise FieldError("lat", f"a {self.type.value} cannot carry coordinates")
+        if (self.period_start or self.period_end) and self.type not in PERIOD_TYPES:
+            raise FieldError("period_start", f"a {self.type.value} cannot carry a period")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise FieldError("period_end", "period_start is after period_end")
+        return self
+
+
+class RelationRecord(_Provenance):
+    """A typed, directed relationship between two entities."""
+
+    id: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    from_: Id = Field(alias="from")
+    type: RelType
+    to: Id
+    rank: OptInt = Field(default=None, ge=1)
+    year: Year = None
+    date: Date = None
+    period_start: Year = None
+    period_end: Year = None
+    share: OptFloat = Field(default=None, ge=0, le=1)
+    count: OptFloat = Field(default=None, ge=0)
+    role: OptStr = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> RelationRecord:
+        if self.type in DERIVED_RELS:
+            raise FieldError("type", f"{self.type.value} is derived from observations; do not write it")
+        if REL_SPECS[self.type].needs_weight and self.share is None and self.count is None:
+            raise FieldError("share", f"a {self.type.value} needs a share or a count")
+        if self.from_ == self.to:
+            raise FieldError("to", "a relationship cannot join an entity to itself")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The relationship's id: the given one, or one made of its endpoints, type and year."""
+        if self.id:
+            return self.id
+        suffix = f"|{self.year}" if self.year is not None else ""
+        return f"{self.from_}|{self.type.value}|{self.to}{suffix}"
+
+
+class ObservationRecord(_Provenance):
+    """A quantitative claim about an entity: indicator, value, unit, time, source, quote."""
+
+    id: Id
+    subject: Id
+    indicator: str
+    value: float
+    value_high: OptFloat = None
+    value_text: OptStr = None
+    unit: str
+    kind: ObservationKind = "actual"
+    year: Year = None
+    period_start: Year = None
+    period_end: Year = None
+    relative_to: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not _blank_to_none(data.get("kind")):
+            data = {**data, "kind": "actual"}
+        return data
+
+    @model_validator(mode="after")
+    def _rules(self) -> ObservationRecord:
+        if not _INDICATOR_RE.match(self.indicator):
+            raise FieldError("indicator", f"indicator {self.indicator!r} must be snake_case")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise FieldError("period_end", "period_start is after period_end")
+        if self.value_high is not None and self.value_high < self.value:
+            raise FieldError("value_high", "value_high is below value")
+        return self
+
+
+Record = SourceRecord | EntityRecord | RelationRecord | ObservationRecord
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: file and 1-based line (the header is line 1)."""
+
+    file: str
+    row: int
+
+
+@dataclass
+class Dataset:
+    """Validated records with their origins, ready to become a graph."""
+
+    sources: list[tuple[SourceRecord, Origin]] = field(default_factory=list)
+    entities: list[tuple[EntityRecord, Origin]] = field(default_factory=list)
+    relations: list[tuple[RelationRecord, Origin]] = field(default_factory=list)
+    observations: list[tuple[ObservationRecord, Origin]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def extend(self, other: Dataset) -> None:
+        """Add another dataset's records (and files) to this one."""
+        self.sources += other.sources
+        self.entities += other.entities
+        self.relations += other.relations
+        self.observations += other.observations
+        self.files += other.files

@@ -1,0 +1,264 @@
+"""Read aieco datasets from files: CSV tables and NetworkX node-link JSON.
+
+A dataset is four kinds of table, told apart by their header row:
+
+==============  ===========================================================
+kind            columns (see :mod:`aieco.graph.schema` for the full lists)
+==============  ===========================================================
+sources         ``id, title, …, file, url``
+entities        ``id, type, name_en, name_zh_hans, …, source, quote``
+relations       ``id, from, type, to, rank, year, share, count, …, source, quote``
+observations    ``id, subject, indicator, value, unit, kind, year, …, source, quote``
+==============  ===========================================================
+
+Only ``id`` plus the required columns must be present; any column may be left out.
+List fields (``aliases``, ``see_also``) are written ``a|b|c``. A row whose first cell
+starts with ``#`` is a comment. JSON files are node-link data as written by
+``aieco export --format json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+from pydantic import BaseModel, ValidationError
+
+from aieco.errors import DataValidationError, Problem
+from aieco.graph.build import build_graph
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.records import (
+    Dataset,
+    EntityRecord,
+    FieldError,
+    ObservationRecord,
+    Origin,
+    RelationRecord,
+    SourceRecord,
+)
+from aieco.graph.schema import (
+    DERIVED_RELS,
+    ENTITY_FIELDS,
+    OBSERVATION_FIELDS,
+    RELATION_FIELDS,
+    SOURCE_FIELDS,
+    NodeType,
+)
+
+logger = logging.getLogger(__name__)
+
+TableKind = Literal["sources", "entities", "relations", "observations"]
+
+_MODELS: dict[TableKind, type[BaseModel]] = {
+    "sources": SourceRecord,
+    "entities": EntityRecord,
+    "relations": RelationRecord,
+    "observations": ObservationRecord,
+}
+_COLUMNS: dict[TableKind, tuple[str, ...]] = {
+    "sources": SOURCE_FIELDS,
+    "entities": ENTITY_FIELDS,
+    "relations": RELATION_FIELDS,
+    "observations": OBSERVATION_FIELDS,
+}
+
+
+def table_kind(header: Sequence[str]) -> TableKind | None:
+    """Tell which kind of table a header row belongs to (``None`` if none).
+
+    >>> table_kind(["id", "from", "type", "to", "source"])
+    'relations'
+    >>> table_kind(["id", "subject", "indicator", "value", "unit", "source"]) is None
+    False
+    """
+    cols = set(header)
+    if {"subject", "indicator", "value"} <= cols:
+        return "observations"
+    if {"from", "to", "type"} <= cols:
+        return "relations"
+    if {"type", "name_en"} <= cols:
+        return "entities"
+    if {"title"} <= cols and ({"file"} & cols or {"url"} & cols):
+        return "sources"
+    return None
+
+
+def _problems_from(error: ValidationError, file: str, row: int) -> list[Problem]:
+    problems = []
+    for err in error.errors():
+        loc = err.get("loc") or ()
+        field = str(loc[0]) if loc else ""
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            field = cause.field
+            message = str(cause)
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+        if field == "from_":
+            field = "from"
+        problems.append(Problem(file, row, field, message))
+    return problems
+
+
+def _add(
+    data: Dataset, kind: TableKind, raw: dict[str, Any], origin: Origin, problems: list[Problem]
+) -> None:
+    try:
+        record = _MODELS[kind].model_validate(raw)
+    except ValidationError as exc:
+        problems += _problems_from(exc, origin.file, origin.row)
+        return
+    getattr(data, kind).append((record, origin))
+
+
+def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
+    """Read one CSV table; return the records that passed and every problem found.
+
+    Parameters
+    ----------
+    path
+        A CSV file whose header row names its columns.
+    """
+    path = Path(path)
+    name = str(path)
+    data = Dataset(files=[name])
+    problems: list[Problem] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in reader.fieldnames or []]
+            kind = table_kind(header)
+            if kind is None:
+                return data, [
+                    Problem(name, 1, "", "header matches no aieco table (sources, entities, "
+                            "relations, observations)")
+                ]
+            unknown = [h for h in header if h not in _COLUMNS[kind]]
+            if unknown:
+                return data, [
+                    Problem(name, 1, col, f"unknown column for a {kind} table") for col in unknown
+                ]
+            reader.fieldnames = header
+            start = 2
+            for raw in reader:
+                row, start = start, reader.line_num + 1
+                if None in raw:
+                    problems.append(Problem(name, row, "", "more cells than header columns"))
+                    continue
+                values = [v for v in raw.values() if v]
+                if not values or str(raw.get("id") or "").startswith("#"):
+                    continue
+                _add(data, kind, raw, Origin(name, row), problems)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        problems.append(Problem(name, 0, "", f"cannot read file: {exc}"))
+    return data, problems
+
+
+def dataset_from_graph(G: nx.MultiDiGraph, *, file: str = "<graph>") -> tuple[Dataset, list[Problem]]:
+    """Turn a graph (e.g. read back from node-link JSON) into records, validating each.
+
+    Rows in problems are 1-based positions among the nodes, then among the edges.
+    """
+    data = Dataset(files=[file])
+    problems: list[Problem] = []
+    for row, (node_id, attrs) in enumerate(G.nodes(data=True), start=1):
+        raw = {k: v for k, v in attrs.items() if k != "type"}
+        raw["id"] = node_id
+        kind_name = attrs.get("type")
+        origin = Origin(f"{file} (nodes)", row)
+        if kind_name == NodeType.SOURCE.value:
+            _add(data, "sources", raw, origin, problems)
+        elif kind_name == NodeType.OBSERVATION.value:
+            _add(data, "observations", raw, origin, problems)
+        else:
+            _add(data, "entities", {**raw, "type": kind_name}, origin, problems)
+    derived = {r.value for r in DERIVED_RELS}
+    for row, (u, v, key, attrs) in enumerate(G.edges(keys=True, data=True), start=1):
+        if attrs.get("type") in derived:
+            continue
+        raw = {**attrs, "id": key, "from": u, "to": v}
+        _add(data, "relations", raw, Origin(f"{file} (edges)", row), problems)
+    return data, problems
+
+
+def read_node_link(path: str | Path) -> tuple[Dataset, list[Problem]]:
+    """Read node-link JSON written by ``aieco export --format json``."""
+    name = str(path)
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            payload = json.load(fh)
+        G = nx.node_link_graph(payload, directed=True, multigraph=True, edges="edges")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        return Dataset(files=[name]), [Problem(name, 0, "", f"cannot read node-link JSON: {exc}")]
+    return dataset_from_graph(G, file=name)
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.suffix.lower() in {".csv", ".json"})
+        else:
+            out.append(path)
+    return out
+
+
+def load_dataset(paths: Iterable[str | Path]) -> Dataset:
+    """Read and validate every file; raise one error listing every problem.
+
+    Parameters
+    ----------
+    paths
+        CSV or node-link JSON files, or folders holding them.
+
+    Raises
+    ------
+    DataValidationError
+        If any file is missing or unreadable or any record is invalid.
+    """
+    data = Dataset()
+    problems: list[Problem] = []
+    files = _expand(paths)
+    if not files:
+        raise DataValidationError([Problem("<arguments>", 0, "", "no files to load")])
+    for path in files:
+        if not path.exists():
+            problems.append(Problem(str(path), 0, "", "no such file"))
+            continue
+        reader = read_node_link if path.suffix.lower() == ".json" else read_csv
+        part, found = reader(path)
+        data.extend(part)
+        problems += found
+    if problems:
+        raise DataValidationError(problems)
+    return data
+
+
+def graph_from_files(paths: Iterable[str | Path], *, name: str = "aieco") -> EcosystemGraph:
+    """Load users' own files (same format as the bundled data) into an ecosystem graph.
+
+    Parameters
+    ----------
+    paths
+        CSV tables and/or node-link JSON files, or folders holding them. Tables of every
+        kind may be split over several files.
+    name
+        A name for the graph (``G.graph["name"]``).
+
+    Returns
+    -------
+    The graph; nothing is returned, and nothing half-built remains, if any record fails.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem, each with its file, row and field.
+    """
+    data = load_dataset(paths)
+    return build_graph(data, name=name)

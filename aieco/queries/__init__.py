@@ -1,0 +1,1 @@
+"""The predefined query catalogue (each query in Cypher and in NetworkX/pandas)."""
