@@ -69,11 +69,11 @@ def check_dataset(data: Dataset) -> list[Problem]:
 
     documents = {src.id: src for src, _ in data.sources}
 
-    def check_provenance(
-        rec: EntityRecord | RelationRecord | ObservationRecord, origin: Origin
-    ) -> None:
+    def check_provenance(rec: EntityRecord | RelationRecord | ObservationRecord, origin: Origin) -> None:
         doc = documents.get(rec.source)
-        if doc is None:
+        if doc is None and rec.source in data.failed_ids:
+            pass
+        elif doc is None:
             problems.append(_problem(origin, "source", f"unknown source {rec.source!r}"))
         elif doc.file and not rec.quote:
             problems.append(
@@ -86,7 +86,8 @@ def check_dataset(data: Dataset) -> list[Problem]:
     def check_entity_ref(ref: str, field: str, origin: Origin) -> NodeType | None:
         kind = kinds.get(ref)
         if kind is None:
-            problems.append(_problem(origin, field, f"unknown entity {ref!r}"))
+            if ref not in data.failed_ids:  # already reported where it was defined
+                problems.append(_problem(origin, field, f"unknown entity {ref!r}"))
             return None
         if kind in (NodeType.SOURCE, NodeType.OBSERVATION):
             problems.append(_problem(origin, field, f"{ref!r} is a {kind.value}, not an entity"))
@@ -115,13 +116,9 @@ def check_dataset(data: Dataset) -> list[Problem]:
         src_kind = check_entity_ref(rel.from_, "from", origin)
         dst_kind = check_entity_ref(rel.to, "to", origin)
         if src_kind is not None and src_kind not in spec.sources:
-            problems.append(
-                _problem(origin, "from", f"{rel.type.value} cannot start at a {src_kind.value}")
-            )
+            problems.append(_problem(origin, "from", f"{rel.type.value} cannot start at a {src_kind.value}"))
         if dst_kind is not None and dst_kind not in spec.targets:
-            problems.append(
-                _problem(origin, "to", f"{rel.type.value} cannot end at a {dst_kind.value}")
-            )
+            problems.append(_problem(origin, "to", f"{rel.type.value} cannot end at a {dst_kind.value}"))
 
     for obs, origin in data.observations:
         check_provenance(obs, origin)
@@ -143,7 +140,9 @@ def _node_attrs(rec: SourceRecord | EntityRecord | ObservationRecord) -> dict[st
     return attrs
 
 
-def build_graph(data: Dataset, *, name: str = "aieco") -> EcosystemGraph:
+def build_graph(
+    data: Dataset, *, name: str = "aieco", problems: list[Problem] | None = None
+) -> EcosystemGraph:
     """Build an ecosystem graph from a dataset, or raise with every problem found.
 
     Parameters
@@ -152,6 +151,9 @@ def build_graph(data: Dataset, *, name: str = "aieco") -> EcosystemGraph:
         The records to load.
     name
         A name for the graph, stored on ``G.graph["name"]``.
+    problems
+        Problems already found while reading the records; they are reported together
+        with the cross-record ones.
 
     Returns
     -------
@@ -162,9 +164,9 @@ def build_graph(data: Dataset, *, name: str = "aieco") -> EcosystemGraph:
     DataValidationError
         If any reference or cross-record rule fails; no graph is returned.
     """
-    problems = check_dataset(data)
-    if problems:
-        raise DataValidationError(problems)
+    found = [*(problems or []), *check_dataset(data)]
+    if found:
+        raise DataValidationError(found)
 
     G = nx.MultiDiGraph()
     G.add_nodes_from((rec.id, _node_attrs(rec)) for rec, _ in data.sources)

@@ -115,10 +115,7 @@ class EcosystemGraph:
     # ---- tables -------------------------------------------------------------------
     def entities(self, types: Iterable[NodeType | str] | None = None) -> pd.DataFrame:
         """Entities as a DataFrame indexed by id (one column per property)."""
-        rows = [
-            {"id": n, **self.G.nodes[n]}
-            for n in self.ids(ENTITY_TYPES if types is None else types)
-        ]
+        rows = [{"id": n, **self.G.nodes[n]} for n in self.ids(ENTITY_TYPES if types is None else types)]
         return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
 
     def relations(
@@ -142,9 +139,7 @@ class EcosystemGraph:
         ]
         return pd.DataFrame(rows)
 
-    def observations(
-        self, *, subject: str | None = None, indicator: str | None = None
-    ) -> pd.DataFrame:
+    def observations(self, *, subject: str | None = None, indicator: str | None = None) -> pd.DataFrame:
         """Observations as a DataFrame, optionally for one subject and/or indicator."""
         rows = []
         for node_id in self.ids([NodeType.OBSERVATION]):
@@ -196,6 +191,10 @@ class EcosystemGraph:
         query = normalize(text)
         wanted = None if types is None else {str(t) for t in types}
         best: dict[str, SearchHit] = {}
+
+        def rank(score: int, name: str) -> tuple[int, bool, int]:
+            return score, name.strip() == text.strip(), -len(name)
+
         for node_id, field, name, norm in self._index():
             score = match_score(query, norm)
             if not score:
@@ -204,10 +203,8 @@ class EcosystemGraph:
             if wanted is not None and kind not in wanted:
                 continue
             old = best.get(node_id)
-            if old is None or (score, -len(name)) > (old.score, -len(old.matched)):
-                best[node_id] = SearchHit(
-                    node_id, kind, self.G.nodes[node_id]["name_en"], name, field, score
-                )
+            if old is None or rank(score, name) > rank(old.score, old.matched):
+                best[node_id] = SearchHit(node_id, kind, self.G.nodes[node_id]["name_en"], name, field, score)
         hits = sorted(best.values(), key=lambda h: (-h.score, len(h.matched), h.id))
         return hits[:limit]
 
@@ -217,9 +214,7 @@ class EcosystemGraph:
         An id wins; otherwise the single best exact name match. Raises
         :class:`UnknownEntityError` when nothing, or more than one entity, matches exactly.
         """
-        if name_or_id in self.G and self.G.nodes[name_or_id]["type"] in {
-            t.value for t in ENTITY_TYPES
-        }:
+        if name_or_id in self.G and self.G.nodes[name_or_id]["type"] in {t.value for t in ENTITY_TYPES}:
             return name_or_id
         exact = [h for h in self.search(name_or_id, types=types, limit=50) if h.score == 3]
         if len(exact) == 1:

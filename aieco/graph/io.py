@@ -31,9 +31,15 @@ logger = logging.getLogger(__name__)
 ExportFormat = Literal["json", "graphml", "csv"]
 
 
+#: Node-link keys. Edge endpoints are called ``from``/``to`` (as in the CSV tables) because
+#: ``source`` is aieco's provenance property. Read with
+#: ``nx.node_link_graph(data, edges="edges", source="from", target="to")``.
+NODE_LINK_KEYS: dict[str, str] = {"edges": "edges", "source": "from", "target": "to", "key": "key"}
+
+
 def to_node_link(eg: EcosystemGraph) -> dict[str, Any]:
-    """Return NetworkX node-link data (``edges`` key) with every attribute."""
-    return dict(nx.node_link_data(eg.G, edges="edges"))
+    """Return NetworkX node-link data with every attribute (endpoints named ``from``/``to``)."""
+    return dict(nx.node_link_data(eg.G, **NODE_LINK_KEYS))
 
 
 def _cell(value: Any) -> str:
@@ -82,8 +88,9 @@ def write_csv_tables(eg: EcosystemGraph, folder: Path) -> list[Path]:
 
 def _graphml_safe(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     H = nx.MultiDiGraph()
-    H.graph.update({k: _cell(v) if isinstance(v, list) else v for k, v in G.graph.items()
-                    if not isinstance(v, dict)})
+    H.graph.update(
+        {k: _cell(v) if isinstance(v, list) else v for k, v in G.graph.items() if not isinstance(v, dict)}
+    )
     for node, attrs in G.nodes(data=True):
         H.add_node(node, **{k: _cell(v) if k in LIST_FIELDS else v for k, v in attrs.items()})
     for u, v, key, attrs in G.edges(keys=True, data=True):

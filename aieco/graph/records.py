@@ -49,9 +49,7 @@ def _split_list(value: Any) -> Any:
 
 def _check_id(value: str) -> str:
     if not _ID_RE.match(value):
-        raise ValueError(
-            f"{value!r} is not a valid id (lower-case letters, digits and _ . : - only)"
-        )
+        raise ValueError(f"{value!r} is not a valid id (lower-case letters, digits and _ . : - only)")
     return value
 
 
@@ -169,7 +167,9 @@ class EntityRecord(_Provenance):
     @model_validator(mode="after")
     def _type_rules(self) -> EntityRecord:
         if (self.lat is None) != (self.lon is None):
-            raise FieldError("lon" if self.lon is None else "lat", "lat and lon go together: give both or neither")
+            raise FieldError(
+                "lon" if self.lon is None else "lat", "lat and lon go together: give both or neither"
+            )
         if self.lat is not None and self.type not in GEO_TYPES:
             raise FieldError("lat", f"a {self.type.value} cannot carry coordinates")
         if (self.period_start or self.period_end) and self.type not in PERIOD_TYPES:
@@ -268,6 +268,8 @@ class Dataset:
     relations: list[tuple[RelationRecord, Origin]] = field(default_factory=list)
     observations: list[tuple[ObservationRecord, Origin]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: ids of rows that failed their own validation (references to them are not re-reported)
+    failed_ids: set[str] = field(default_factory=set)
 
     def extend(self, other: Dataset) -> None:
         """Add another dataset's records (and files) to this one."""
@@ -276,3 +278,4 @@ class Dataset:
         self.relations += other.relations
         self.observations += other.observations
         self.files += other.files
+        self.failed_ids |= other.failed_ids

@@ -122,9 +122,7 @@ REL_SPECS: dict[RelType, RelSpec] = {
         "supports (policy, endorsement, deployment scenarios, resources)",
     ),
     RelType.TARGETS: RelSpec(frozenset({NodeType.PLAN}), _ANY, "has as its target or scope"),
-    RelType.PARTNERS_WITH: RelSpec(
-        _ACTORS | SITE_TYPES, _ACTORS | SITE_TYPES | PLACE_TYPES, "partners with"
-    ),
+    RelType.PARTNERS_WITH: RelSpec(_ACTORS | SITE_TYPES, _ACTORS | SITE_TYPES | PLACE_TYPES, "partners with"),
     RelType.LISTED_IN: RelSpec(
         _ACTORS | PLACE_TYPES | {NodeType.AI_MODEL},
         frozenset({NodeType.RANKING}),
@@ -136,13 +134,9 @@ REL_SPECS: dict[RelType, RelSpec] = {
         "is a member of a group, batch or organisation",
     ),
     RelType.DEVELOPS: RelSpec(_ACTORS, frozenset({NodeType.AI_MODEL}), "develops a model or product"),
-    RelType.SPUN_OFF_FROM: RelSpec(
-        ORG_TYPES, ORG_TYPES, "was founded out of (people or assets came from)"
-    ),
+    RelType.SPUN_OFF_FROM: RelSpec(ORG_TYPES, ORG_TYPES, "was founded out of (people or assets came from)"),
     RelType.FOUNDED: RelSpec(frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES, "founded"),
-    RelType.LEADS: RelSpec(
-        frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES | {NodeType.PLAN}, "leads"
-    ),
+    RelType.LEADS: RelSpec(frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES | {NodeType.PLAN}, "leads"),
     RelType.WORKS_AT: RelSpec(frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES, "works at"),
     RelType.TALENT_FLOW: RelSpec(
         PLACE_TYPES | ORG_TYPES,
@@ -150,12 +144,8 @@ REL_SPECS: dict[RelType, RelSpec] = {
         "talent moves from → to (weighted by share or count)",
         needs_weight=True,
     ),
-    RelType.FUNDS: RelSpec(
-        _ACTORS | {NodeType.PLAN}, _ANY - {NodeType.PERSON}, "funds or invests in"
-    ),
-    RelType.HOSTS: RelSpec(
-        PLACE_TYPES | SITE_TYPES | ORG_TYPES, _ANY - PLACE_TYPES, "hosts (on its ground)"
-    ),
+    RelType.FUNDS: RelSpec(_ACTORS | {NodeType.PLAN}, _ANY - {NodeType.PERSON}, "funds or invests in"),
+    RelType.HOSTS: RelSpec(PLACE_TYPES | SITE_TYPES | ORG_TYPES, _ANY - PLACE_TYPES, "hosts (on its ground)"),
     RelType.OPERATES: RelSpec(ORG_TYPES, SITE_TYPES, "builds or operates a site"),
     RelType.ABOUT: RelSpec(frozenset({NodeType.OBSERVATION}), _ANY, "the subject of a claim"),
     RelType.RELATIVE_TO: RelSpec(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.loaders.files import load_dataset
+from aieco.loaders.files import read_dataset
 
 #: The bundled tables, in load order.
 BUNDLED_TABLES: tuple[str, ...] = (
@@ -44,5 +44,5 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     >>> eg.node("hefei")["name_zh_hans"]
     '合肥'
     """
-    data = load_dataset([*bundled_paths(), *extra])
-    return build_graph(data, name="aieco-bundled")
+    data, problems = read_dataset([*bundled_paths(), *extra])
+    return build_graph(data, name="aieco-bundled", problems=problems)

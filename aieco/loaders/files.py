@@ -30,8 +30,9 @@ import networkx as nx
 from pydantic import BaseModel, ValidationError
 
 from aieco.errors import DataValidationError, Problem
-from aieco.graph.build import build_graph
+from aieco.graph.build import build_graph, check_dataset
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.io import NODE_LINK_KEYS
 from aieco.graph.records import (
     Dataset,
     EntityRecord,
@@ -112,6 +113,8 @@ def _add(
         record = _MODELS[kind].model_validate(raw)
     except ValidationError as exc:
         problems += _problems_from(exc, origin.file, origin.row)
+        if raw.get("id"):
+            data.failed_ids.add(str(raw["id"]).strip())
         return
     getattr(data, kind).append((record, origin))
 
@@ -135,14 +138,16 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
             kind = table_kind(header)
             if kind is None:
                 return data, [
-                    Problem(name, 1, "", "header matches no aieco table (sources, entities, "
-                            "relations, observations)")
+                    Problem(
+                        name,
+                        1,
+                        "",
+                        "header matches no aieco table (sources, entities, relations, observations)",
+                    )
                 ]
             unknown = [h for h in header if h not in _COLUMNS[kind]]
             if unknown:
-                return data, [
-                    Problem(name, 1, col, f"unknown column for a {kind} table") for col in unknown
-                ]
+                return data, [Problem(name, 1, col, f"unknown column for a {kind} table") for col in unknown]
             reader.fieldnames = header
             start = 2
             for raw in reader:
@@ -192,7 +197,7 @@ def read_node_link(path: str | Path) -> tuple[Dataset, list[Problem]]:
     try:
         with Path(path).open(encoding="utf-8") as fh:
             payload = json.load(fh)
-        G = nx.node_link_graph(payload, directed=True, multigraph=True, edges="edges")
+        G = nx.node_link_graph(payload, directed=True, multigraph=True, **NODE_LINK_KEYS)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         return Dataset(files=[name]), [Problem(name, 0, "", f"cannot read node-link JSON: {exc}")]
     return dataset_from_graph(G, file=name)
@@ -209,24 +214,24 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def load_dataset(paths: Iterable[str | Path]) -> Dataset:
-    """Read and validate every file; raise one error listing every problem.
+def read_dataset(paths: Iterable[str | Path]) -> tuple[Dataset, list[Problem]]:
+    """Read every file and validate each row on its own.
 
     Parameters
     ----------
     paths
         CSV or node-link JSON files, or folders holding them.
 
-    Raises
-    ------
-    DataValidationError
-        If any file is missing or unreadable or any record is invalid.
+    Returns
+    -------
+    The rows that passed, and every problem found (missing files, unreadable files, bad
+    rows). Cross-record rules are checked when the dataset becomes a graph.
     """
     data = Dataset()
     problems: list[Problem] = []
     files = _expand(paths)
     if not files:
-        raise DataValidationError([Problem("<arguments>", 0, "", "no files to load")])
+        problems.append(Problem("<arguments>", 0, "", "no files to load"))
     for path in files:
         if not path.exists():
             problems.append(Problem(str(path), 0, "", "no such file"))
@@ -235,6 +240,20 @@ def load_dataset(paths: Iterable[str | Path]) -> Dataset:
         part, found = reader(path)
         data.extend(part)
         problems += found
+    return data, problems
+
+
+def load_dataset(paths: Iterable[str | Path]) -> Dataset:
+    """Read and fully validate a dataset; raise one error listing every problem.
+
+    Raises
+    ------
+    DataValidationError
+        If any file is missing or unreadable, any row is invalid, or any cross-record
+        rule (ids, references, endpoint types, quotes) fails.
+    """
+    data, problems = read_dataset(paths)
+    problems += check_dataset(data)
     if problems:
         raise DataValidationError(problems)
     return data
@@ -260,5 +279,5 @@ def graph_from_files(paths: Iterable[str | Path], *, name: str = "aieco") -> Eco
     DataValidationError
         Listing every problem, each with its file, row and field.
     """
-    data = load_dataset(paths)
-    return build_graph(data, name=name)
+    data, problems = read_dataset(paths)
+    return build_graph(data, name=name, problems=problems)

@@ -138,11 +138,17 @@ def graph_from_synthetic(
         kinds[kind] = add(prefix, kind, count)
 
     home: dict[str, int] = {}
-    orgs = [n for k in (NodeType.COMPANY, NodeType.UNIVERSITY, NodeType.RESEARCH_LAB,
-                        NodeType.GOVERNMENT_BODY) for n in kinds[k]]
+    orgs = [
+        n
+        for k in (NodeType.COMPANY, NodeType.UNIVERSITY, NodeType.RESEARCH_LAB, NodeType.GOVERNMENT_BODY)
+        for n in kinds[k]
+    ]
     sites = kinds[NodeType.PARK] + kinds[NodeType.COMPUTE_CENTER]
-    for node_list, rel in ((orgs, RelType.HEADQUARTERED_IN), (sites, RelType.LOCATED_IN),
-                           (kinds[NodeType.PERSON], RelType.LOCATED_IN)):
+    for node_list, rel in (
+        (orgs, RelType.HEADQUARTERED_IN),
+        (sites, RelType.LOCATED_IN),
+        (kinds[NodeType.PERSON], RelType.LOCATED_IN),
+    ):
         where = rng.choice(n_cities, size=len(node_list), p=city_p)
         for node_id, c in zip(node_list, where, strict=True):
             home[node_id] = int(c)
@@ -184,8 +190,14 @@ def graph_from_synthetic(
     shares = rng.beta(1.2, 6.0, n_flows)
     for u, v, s in zip(a, b, shares, strict=True):
         if u != v:
-            link(cities[u], cities[v], RelType.TALENT_FLOW, share=float(round(s, 4)),
-                 count=float(int(s * 1000)), year=int(rng.integers(2016, 2024)))
+            link(
+                cities[u],
+                cities[v],
+                RelType.TALENT_FLOW,
+                share=float(round(s, 4)),
+                count=float(int(s * 1000)),
+                year=int(rng.integers(2016, 2024)),
+            )
 
     # Fill up to the target edge count with heavy-tailed, mostly local links.
     target = int(n_nodes * edges_per_node)
@@ -209,8 +221,13 @@ def graph_from_synthetic(
             if v != u:
                 link(u, v, RelType.PARTNERS_WITH, year=2016 + int(extra[i]) % 8)
         elif choice == 1:
-            link(u, rankings[int(extra[i]) % len(rankings)], RelType.LISTED_IN,
-                 rank=1 + int(extra[i]) % 100, year=2016 + int(extra[i]) % 8)
+            link(
+                u,
+                rankings[int(extra[i]) % len(rankings)],
+                RelType.LISTED_IN,
+                rank=1 + int(extra[i]) % 100,
+                year=2016 + int(extra[i]) % 8,
+            )
         elif choice == 2:
             link(plans[int(extra[i]) % len(plans)], u, RelType.SUPPORTS)
         elif choice == 3:
@@ -220,8 +237,13 @@ def graph_from_synthetic(
         else:
             v = org_arr[int(dst_idx[i])]
             if home[u] != home[str(v)]:
-                link(u, str(v), RelType.TALENT_FLOW, count=float(1 + int(extra[i]) % 50),
-                     year=2016 + int(extra[i]) % 8)
+                link(
+                    u,
+                    str(v),
+                    RelType.TALENT_FLOW,
+                    count=float(1 + int(extra[i]) % 50),
+                    year=2016 + int(extra[i]) % 8,
+                )
     G.add_edges_from(edges)
 
     if with_observations:
@@ -229,10 +251,17 @@ def graph_from_synthetic(
         for i, city in enumerate(cities):
             for year, factor in ((2016, 1.0), (2023, 1.0 + float(rng.gamma(2.0, 0.4)))):
                 obs = f"obs-{city}-{year}"
-                G.add_node(obs, type=NodeType.OBSERVATION.value, subject=city,
-                           indicator="ai_related_company_count",
-                           value=float(round(n_orgs_city[i] * 100 * factor)), unit="companies",
-                           kind="actual", year=year, **prov)
+                G.add_node(
+                    obs,
+                    type=NodeType.OBSERVATION.value,
+                    subject=city,
+                    indicator="ai_related_company_count",
+                    value=float(round(n_orgs_city[i] * 100 * factor)),
+                    unit="companies",
+                    kind="actual",
+                    year=year,
+                    **prov,
+                )
                 G.add_edge(obs, city, key=f"{obs}|ABOUT", type=RelType.ABOUT.value, **prov)
 
     G.graph.update(
