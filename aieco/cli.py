@@ -277,6 +277,242 @@ def export(
         out.print(f"wrote {path}", highlight=False)
 
 
+# ---- neo4j ------------------------------------------------------------------------------
+neo4j_app = typer.Typer(
+    help="Neo4j: a local server without Docker, push/pull the graph, run Cypher.\n\n"
+    "Example: aieco neo4j start && aieco neo4j push && aieco neo4j cypher 'MATCH (c:City) RETURN count(c)'",
+    no_args_is_help=True,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+UriOpt = Annotated[str | None, typer.Option("--uri", help="Bolt URI [env NEO4J_URI].")]
+UserOpt = Annotated[str | None, typer.Option("--user", help="User [env NEO4J_USER].")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", help="Password [env NEO4J_PASSWORD].", show_default=False)
+]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Database [env NEO4J_DATABASE].")]
+NameOpt = Annotated[str, typer.Option("--name", help="Name of the local instance.")]
+
+
+def _settings(uri: str | None, user: str | None, password: str | None, database: str | None) -> Any:
+    """Flags win over NEO4J_* variables; with neither, a running local 'default' instance is used."""
+    import os
+
+    from aieco.graph.neo4j_store import Neo4jSettings
+    from aieco.graph.server import LocalNeo4jServer
+
+    if (
+        password is None
+        and "NEO4J_PASSWORD" not in os.environ
+        and uri is None
+        and "NEO4J_URI" not in os.environ
+    ):
+        local = LocalNeo4jServer("default").info()
+        if local is not None:
+            return Neo4jSettings(uri=local.uri, user=local.user, password=local.password, database=database)
+    return Neo4jSettings.from_env(uri=uri, user=user, password=password, database=database)
+
+
+@neo4j_app.command("start")
+@handle_errors
+def neo4j_start(
+    name: NameOpt = "default",
+    port: Annotated[int | None, typer.Option("--port", help="Bolt port (default: a free one).")] = None,
+    heap: Annotated[str, typer.Option("--heap", help="Java heap size.")] = "1g",
+    print_env: Annotated[
+        bool, typer.Option("--print-env", help="Print only `export NEO4J_…=…` lines.")
+    ] = False,
+) -> None:
+    """Start a local Neo4j 5.26 from its Maven Central jars (Java 17 + Maven; no Docker).
+
+    The first start fetches the jars into ~/.cache/aieco (later starts need no network)
+    and generates a password, kept in the instance folder (mode 0600).
+
+    Examples: [bold]aieco neo4j start[/bold] · [bold]eval "$(aieco neo4j start --print-env)"[/bold]
+    """
+    from aieco.graph.server import LocalNeo4jServer
+
+    with err.status("starting Neo4j (the first start fetches ~120 MB of jars)…"):
+        info = LocalNeo4jServer(name, heap=heap).start(port=port)
+    if print_env:
+        for key, value in info.env().items():
+            sys.stdout.write(f"export {key}={value}\n")
+        return
+    out.print(
+        f"Neo4j {info.version} '{info.name}' is running at {info.uri} (pid {info.pid})", highlight=False
+    )
+    out.print("aieco neo4j commands use it by default; other tools can use:", highlight=False)
+    for key, value in info.env().items():
+        out.print(f"  export {key}={value}", highlight=False, soft_wrap=True)
+
+
+@neo4j_app.command("stop")
+@handle_errors
+def neo4j_stop(name: NameOpt = "default") -> None:
+    """Stop a local Neo4j instance cleanly.
+
+    Example: [bold]aieco neo4j stop[/bold]
+    """
+    from aieco.graph.server import LocalNeo4jServer
+
+    stopped = LocalNeo4jServer(name).stop()
+    out.print(f"stopped '{name}'" if stopped else f"'{name}' was not running")
+
+
+@neo4j_app.command("status")
+@handle_errors
+def neo4j_status(
+    name: NameOpt = "default",
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+) -> None:
+    """Tell whether a local Neo4j instance runs, and where (exit code 1 if it does not).
+
+    Example: [bold]aieco neo4j status --format json[/bold]
+    """
+    from aieco.graph.server import LocalNeo4jServer
+
+    server = LocalNeo4jServer(name)
+    info = server.info()
+    running = info is not None and server.is_running()
+    if fmt is OutputFormat.json:
+        payload = {"name": name, "running": running}
+        if info is not None:
+            payload |= {"uri": info.uri, "pid": info.pid, "version": info.version, "home": info.home}
+        _print_json(payload)
+    elif info is not None and running:
+        out.print(f"'{name}' running at {info.uri} (pid {info.pid}, Neo4j {info.version})", highlight=False)
+    else:
+        out.print(f"'{name}' is not running")
+    if not running:
+        raise typer.Exit(1)
+
+
+@neo4j_app.command("push")
+@handle_errors
+def neo4j_push(
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+    synthetic: Annotated[
+        int | None, typer.Option("--synthetic", help="Push a synthetic graph of this many entities.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of --synthetic.")] = 0,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")] = 5000,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete aieco's data first.")] = False,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write the graph to Neo4j (idempotent: re-running gives the same database).
+
+    Examples: [bold]aieco neo4j push[/bold] · [bold]aieco neo4j push -d my-data/ --replace[/bold] ·
+    [bold]aieco neo4j push --synthetic 100000 --batch-size 5000[/bold]
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aieco.graph.neo4j_store import Neo4jStore
+    from aieco.loaders import graph_from_synthetic
+
+    eg = graph_from_synthetic(synthetic, seed=seed) if synthetic else load_graph(data, with_bundled)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with (
+        Neo4jStore(_settings(uri, user, password, database)) as store,
+        Progress(*columns, console=err) as bar,
+    ):
+        tasks = {
+            "nodes": bar.add_task("nodes", total=eg.G.number_of_nodes()),
+            "relationships": bar.add_task("relationships", total=eg.G.number_of_edges()),
+        }
+
+        def advance(kind: str, n: int, _total: int) -> None:
+            bar.advance(tasks[kind], n)
+
+        counts = store.push(eg, batch_size=batch_size, replace=replace, progress=advance)
+    out.print(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships", highlight=False)
+
+
+@neo4j_app.command("pull")
+@handle_errors
+def neo4j_pull(
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Also export what was read.")] = None,
+    fmt: Annotated[
+        ExportFmt, typer.Option("--format", "-f", help="Export format for --out.")
+    ] = ExportFmt.json,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Read aieco's graph back from Neo4j and summarise it (optionally export it).
+
+    Examples: [bold]aieco neo4j pull[/bold] · [bold]aieco neo4j pull --out pulled.json[/bold]
+    """
+    from aieco.graph.io import export_graph
+    from aieco.graph.neo4j_store import Neo4jStore
+
+    with Neo4jStore(_settings(uri, user, password, database)) as store:
+        eg = store.pull()
+    summary = eg.summary()
+    out.print(
+        f"pulled {summary['nodes']} nodes ({summary['entities']} entities, {summary['observations']} "
+        f"observations) and {summary['edges']} relationships",
+        highlight=False,
+    )
+    if out_path is not None:
+        for path in export_graph(eg, out_path, fmt=fmt.value):
+            out.print(f"wrote {path}", highlight=False)
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise typer.BadParameter(f"{text!r} is not key=value", param_hint="--param")
+    key, raw = text.split("=", 1)
+    try:
+        value: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return key.strip(), value
+
+
+@neo4j_app.command("cypher")
+@handle_errors
+def neo4j_cypher(
+    query: Annotated[str, typer.Argument(help="A read-only Cypher query; use $name for parameters.")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="k=v (v read as JSON when it parses).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a read-only Cypher query with parameters and print the rows.
+
+    Examples:
+    [bold]aieco neo4j cypher "MATCH (o)-[:HEADQUARTERED_IN]->({id: $id}) RETURN o.id" -p id=hefei[/bold]
+    · [bold]aieco neo4j cypher "MATCH (n:City) RETURN n.name_en AS city" -f json[/bold]
+    """
+    from aieco.graph.neo4j_store import Neo4jStore
+
+    if fmt not in {"table", "json", "csv"}:
+        raise typer.BadParameter("choose table, json or csv", param_hint="--format")
+    params = dict(_parse_param(p) for p in param or [])
+    with Neo4jStore(_settings(uri, user, password, database)) as store:
+        frame = store.run(query, params)
+    if fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        table = Table()
+        for col in frame.columns:
+            table.add_column(str(col))
+        for row in frame.itertuples(index=False):
+            table.add_row(*(escape(str(v)) for v in row))
+        out.print(table)
+
+
 def run() -> None:
     """Entry point of the ``aieco`` console script."""
     app()

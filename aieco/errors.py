@@ -75,5 +75,21 @@ class Neo4jError(AiecoError):
     """Base class of Neo4j connection and server errors."""
 
 
+class Neo4jConnectionError(Neo4jError):
+    """The server could not be reached (refused, closed port, wrong host)."""
+
+
+class Neo4jAuthError(Neo4jError):
+    """The server refused the credentials."""
+
+
+class Neo4jVersionError(Neo4jError):
+    """The server answered but is not Neo4j 5."""
+
+
+class Neo4jSetupError(Neo4jError):
+    """A local server could not be fetched, started or stopped (Java, Maven, ports, files)."""
+
+
 class MissingDependencyError(AiecoError, ImportError):
     """An optional dependency is not installed; the message says what to install."""
