@@ -277,6 +277,170 @@ def export(
         out.print(f"wrote {path}", highlight=False)
 
 
+# ---- query --------------------------------------------------------------------------------
+query_app = typer.Typer(
+    help="The predefined query catalogue, on NetworkX (default) or Neo4j.\n\n"
+    "Example: aieco query run concentration --param ranking=forbes-ai50-2023 --param level=Region",
+    no_args_is_help=True,
+)
+app.add_typer(query_app, name="query")
+
+
+class ListFormat(StrEnum):
+    """Formats of `aieco query list`."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class RunFormat(StrEnum):
+    """Formats of `aieco query run`."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class EngineName(StrEnum):
+    """Query engines."""
+
+    networkx = "networkx"
+    neo4j = "neo4j"
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as a Markdown table (the README's copy is generated from this)."""
+    from aieco.queries import CATALOGUE
+
+    lines = ["| query | question | parameters (defaults) |", "|---|---|---|"]
+    for name, q in sorted(CATALOGUE.items()):
+        params = ", ".join(f"`{p.name}`={p.default!r}" for p in q.params) or "—"
+        lines.append(f"| `{name}` | {q.question} | {params} |")
+    return "\n".join(lines) + "\n"
+
+
+@query_app.command("list")
+@handle_errors
+def query_list(
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, json or markdown.")
+    ] = ListFormat.table,
+) -> None:
+    """List the predefined queries and the question each answers.
+
+    Examples: [bold]aieco query list[/bold] · [bold]aieco query list --format markdown[/bold]
+    """
+    from aieco.queries import CATALOGUE
+
+    if fmt is ListFormat.markdown:
+        sys.stdout.write(catalogue_markdown())
+        return
+    if fmt is ListFormat.json:
+        _print_json(
+            [
+                {
+                    "name": n,
+                    "question": q.question,
+                    "params": [p.name for p in q.params],
+                    "columns": list(q.columns),
+                }
+                for n, q in sorted(CATALOGUE.items())
+            ]
+        )
+        return
+    table = Table(title=f"{len(CATALOGUE)} predefined queries")
+    table.add_column("query")
+    table.add_column("question")
+    for name, q in sorted(CATALOGUE.items()):
+        table.add_row(name, q.question)
+    out.print(table)
+
+
+@query_app.command("show")
+@handle_errors
+def query_show(name: Annotated[str, typer.Argument(help="Query name (aieco query list).")]) -> None:
+    """Show a query: its question, parameters, result columns and Cypher text.
+
+    Example: [bold]aieco query show indicator_trend[/bold]
+    """
+    from aieco.queries import get_query
+
+    q = get_query(name)
+    out.print(f"[bold]{q.name}[/bold]: {escape(q.question)}")
+    table = Table(title="parameters")
+    for col in ("name", "type", "default", "help"):
+        table.add_column(col)
+    for p in q.params:
+        choices = ", ".join(c or "''" for c in p.choices)
+        kind = f"{p.type} ({choices})" if p.choices else p.type
+        table.add_row(p.name, kind, repr(p.default), p.help)
+    out.print(table)
+    out.print(f"columns: {', '.join(q.columns)}", highlight=False)
+    out.print("cypher:", highlight=False)
+    out.print(q.cypher, markup=False, highlight=False)
+
+
+@query_app.command("run")
+@handle_errors
+def query_run(
+    name: Annotated[str, typer.Argument(help="Query name (aieco query list).")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable.")] = None,
+    engine: Annotated[
+        EngineName, typer.Option("--engine", "-e", help="networkx or neo4j.")
+    ] = EngineName.networkx,
+    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="table, csv or json.")] = RunFormat.table,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the result to this file.")
+    ] = None,
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a predefined query on NetworkX (default, no server) or on Neo4j.
+
+    Examples: [bold]aieco query run indicator_trend -p subjects=beijing,shenzhen[/bold] ·
+    [bold]aieco query run concentration -p ranking=forbes-ai50-2023 -f json[/bold] ·
+    [bold]aieco query run top_by_degree --engine neo4j -o top.csv -f csv[/bold]
+    """
+    from aieco.queries import run_query
+
+    params: dict[str, Any] = {}
+    for text in param or []:
+        if "=" not in text:
+            raise typer.BadParameter(f"{text!r} is not key=value", param_hint="--param")
+        key, value = text.split("=", 1)
+        params[key.strip()] = value
+    if engine is EngineName.neo4j:
+        from aieco.graph.neo4j_store import Neo4jStore
+
+        with Neo4jStore(_settings(uri, user, password, database)) as store:
+            frame = run_query(name, params, engine="neo4j", store=store)
+    else:
+        frame = run_query(name, params, engine="networkx", graph=load_graph(data, with_bundled))
+    if fmt is RunFormat.csv:
+        text = frame.to_csv(index=False)
+    elif fmt is RunFormat.json:
+        text = frame.to_json(orient="records", force_ascii=False, indent=2, double_precision=15) + "\n"
+    else:
+        text = ""
+    if out_file is not None:
+        out_file.write_text(text or frame.to_string(index=False) + "\n", encoding="utf-8")
+        out.print(f"wrote {len(frame)} rows to {out_file}", highlight=False)
+    elif text:
+        sys.stdout.write(text)
+    else:
+        table = Table(title=f"{name} ({engine.value}, {len(frame)} rows)")
+        for col in frame.columns:
+            table.add_column(str(col))
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if v is None else escape(str(v)) for v in row))
+        out.print(table)
+
+
 # ---- neo4j ------------------------------------------------------------------------------
 neo4j_app = typer.Typer(
     help="Neo4j: a local server without Docker, push/pull the graph, run Cypher.\n\n"
@@ -501,7 +665,9 @@ def neo4j_cypher(
     with Neo4jStore(_settings(uri, user, password, database)) as store:
         frame = store.run(query, params)
     if fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            frame.to_json(orient="records", force_ascii=False, indent=2, double_precision=15) + "\n"
+        )
     elif fmt == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     else:

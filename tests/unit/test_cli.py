@@ -81,3 +81,29 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "nope.csv" in proc.stderr
+
+
+def test_readme_catalogue_is_generated_from_the_catalogue() -> None:
+    from aieco.cli import catalogue_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- catalogue:start -->\n") + len("<!-- catalogue:start -->\n")
+    end = readme.index("<!-- catalogue:end -->")
+    assert readme[start:end] == catalogue_markdown()
+
+
+def test_query_commands() -> None:
+    listed = runner.invoke(app, ["query", "list", "--format", "json"])
+    assert listed.exit_code == 0
+    assert len(json.loads(listed.stdout)) >= 20
+    shown = runner.invoke(app, ["query", "show", "concentration"])
+    assert shown.exit_code == 0
+    assert "MATCH" in shown.stdout
+    ran = runner.invoke(app, ["query", "run", "concentration", "-p", "level=Region", "-f", "json"])
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.stdout)[0]["places"] == 4
+    bad = runner.invoke(app, ["query", "run", "top_by_degree", "-p", "top=many"])
+    assert bad.exit_code == 1
+    assert "top" in bad.stderr
+    for command in ("list", "show", "run"):
+        assert "Example" in runner.invoke(app, ["query", command, "--help"]).stdout
