@@ -10,19 +10,32 @@ They spell out, for NetworkX, the same conventions the Cypher texts use:
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 
+from aieco.graph.places import CONTAINMENT, MEMBER_HOPS, PLACE_HOPS, members_of, place_at_level
 from aieco.graph.schema import DERIVED_RELS, NodeType
+
+__all__ = [
+    "CONTAINMENT",
+    "DERIVED",
+    "MEMBER_HOPS",
+    "NON_ENTITY",
+    "PLACE_HOPS",
+    "degrees",
+    "entities",
+    "entity_graph",
+    "is_entity",
+    "members_of",
+    "name",
+    "place_at_level",
+    "relationships",
+]
 
 DERIVED = frozenset(r.value for r in DERIVED_RELS)
 NON_ENTITY = frozenset({NodeType.SOURCE.value, NodeType.OBSERVATION.value})
-CONTAINMENT = frozenset({"LOCATED_IN", "HEADQUARTERED_IN"})
-MEMBER_HOPS = 4
-PLACE_HOPS = 4
 
 
 def is_entity(G: nx.MultiDiGraph, node: str) -> bool:
@@ -48,42 +61,6 @@ def name(G: nx.MultiDiGraph, node: str | None) -> str | None:
         return None
     attrs = G.nodes[node]
     return str(attrs.get("name_en") or attrs.get("title") or node)
-
-
-def members_of(G: nx.MultiDiGraph, place: str, max_hops: int = MEMBER_HOPS) -> dict[str, int]:
-    """Entities with a containment path to ``place``, with the length of the shortest one."""
-    hops = {place: 0}
-    queue = deque([place])
-    while queue:
-        node = queue.popleft()
-        if hops[node] == max_hops:
-            continue
-        for u, _, t in G.in_edges(node, data="type"):
-            if t in CONTAINMENT and u not in hops:
-                hops[u] = hops[node] + 1
-                queue.append(u)
-    hops.pop(place)
-    return hops
-
-
-def place_at_level(G: nx.MultiDiGraph, node: str, level: str, max_hops: int = PLACE_HOPS) -> str | None:
-    """The nearest place of type ``level`` containing ``node`` (itself if it is one); ties by id."""
-    if G.nodes[node]["type"] == level:
-        return node
-    seen = {node: 0}
-    frontier = [node]
-    for depth in range(1, max_hops + 1):
-        nxt = []
-        for cur in frontier:
-            for _, v, t in G.out_edges(cur, data="type"):
-                if t in CONTAINMENT and v not in seen:
-                    seen[v] = depth
-                    nxt.append(v)
-        found = sorted(str(v) for v in nxt if G.nodes[v]["type"] == level)
-        if found:
-            return found[0]
-        frontier = nxt
-    return None
 
 
 def degrees(G: nx.MultiDiGraph, direction: str = "total") -> dict[str, int]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from aieco.graph.concentration import concentration_stats
+from aieco.graph.density import city_density
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.entities import ENTITY_TYPE_CHOICES
-from aieco.queries.nxcommon import CONTAINMENT, DERIVED, degrees, members_of, name, place_at_level
+from aieco.queries.nxcommon import degrees, members_of, name, place_at_level
 
 LEVELS = ("City", "Region", "Country")
 _LEVEL = Param("level", "choice", "City", "Place level: City, Region or Country.", choices=LEVELS)
@@ -41,37 +42,7 @@ CITY_ECOSYSTEM = Query(
 
 
 def _density(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
-    G = eg.G
-    rows = []
-    for c in (n for n, t in G.nodes(data="type") if t == "City"):
-        members = members_of(G, c)
-        n = len(members)
-        if n < p["min_entities"]:
-            continue
-        s = set(members) | {c}
-        counts = Counter(G.nodes[m]["type"] for m in members)
-        diversity = -sum((k / n) * math.log(k / n) for k in counts.values())
-        internal = outside = 0
-        for u, v, a in G.edges(data=True):
-            if a["type"] in DERIVED or a["type"] in CONTAINMENT:
-                continue
-            inside = (u in s) + (v in s)
-            internal += inside == 2
-            outside += inside == 1
-        size = len(s)
-        rows.append(
-            {
-                "city": c,
-                "name": name(G, c),
-                "entities": n,
-                "types": len(counts),
-                "diversity": diversity,
-                "internal_links": internal,
-                "outside_links": outside,
-                "density": internal / (size * (size - 1)) if size > 1 else 0.0,
-                "outside_share": outside / (internal + outside) if internal + outside else 0.0,
-            }
-        )
+    rows = city_density(eg, min_entities=p["min_entities"])
     rows.sort(key=lambda r: (-r["entities"], -r["types"], r["city"]))
     return as_frame(rows[: p["top"]], DENSITY.columns)
 
@@ -98,27 +69,6 @@ DENSITY = Query(
     networkx=_density,
     examples=({"top": 5, "min_entities": 3},),
 )
-
-
-def concentration_stats(weights: list[float], top_n: int) -> dict[str, float | None]:
-    """Top-N share, Herfindahl–Hirschman index and Gini coefficient of positive weights.
-
-    >>> s = concentration_stats([35, 4, 2, 1], 1)
-    >>> round(s["top_n_share"], 4), round(s["hhi"], 4), round(s["gini"], 4)
-    (0.8333, 0.7063, 0.619)
-    """
-    total = float(sum(weights))
-    n = len(weights)
-    if n == 0 or total == 0:
-        return {"total": total, "top_n_share": None, "hhi": None, "gini": None}
-    ordered = sorted(weights, reverse=True)
-    pair_sum = sum(abs(a - b) for a in weights for b in weights)
-    return {
-        "total": total,
-        "top_n_share": sum(ordered[:top_n]) / total,
-        "hhi": sum((w / total) ** 2 for w in weights),
-        "gini": pair_sum / (2 * n * total),
-    }
 
 
 def _members(G: Any, ranking: str) -> dict[str, float]:

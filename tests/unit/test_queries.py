@@ -11,7 +11,7 @@ import pytest
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.queries import CATALOGUE, QueryError, get_query, run_query
-from aieco.queries.places import concentration_stats
+from aieco.graph.concentration import concentration_stats
 
 
 def run(bundled: EcosystemGraph, name: str, **params: object) -> pd.DataFrame:

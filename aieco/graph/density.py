@@ -1,0 +1,73 @@
+"""Ecosystem density per city: size, type diversity, internal density, openness.
+
+For a city ``c`` with members ``M`` (entities with a containment path to it) and ``S = M ∪ {c}``:
+
+* ``entities`` = |M|, ``types`` = number of entity types in M;
+* ``diversity`` = Shannon entropy (natural log) of the type shares in M;
+* ``internal_links`` = relationships with both ends in S, ``outside_links`` = with exactly
+  one end in S (containment and derived edges are not links);
+* ``density`` = internal_links / (|S| (|S| − 1)); ``outside_share`` = outside / all links.
+
+The ``ecosystem_density`` query's Cypher text computes the same definitions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.places import CONTAINMENT, members_of
+from aieco.graph.schema import DERIVED_RELS
+
+_NOT_LINKS = CONTAINMENT | {r.value for r in DERIVED_RELS}
+
+
+def shannon_entropy(counts: Counter[str] | dict[str, int]) -> float:
+    """Entropy (natural log) of the shares given by counts.
+
+    >>> round(shannon_entropy({"a": 1, "b": 1}), 6), shannon_entropy({"a": 5})
+    (0.693147, 0.0)
+    """
+    n = sum(counts.values())
+    return 0.0 - sum((k / n) * math.log(k / n) for k in counts.values() if k) if n else 0.0
+
+
+def city_density(
+    eg: EcosystemGraph, *, min_entities: int = 1, as_of: int | None = None
+) -> list[dict[str, Any]]:
+    """One row per city with at least ``min_entities`` members (unsorted)."""
+    from aieco.graph.projection import valid_in
+
+    G = eg.G
+    links = [
+        (u, v)
+        for u, v, a in G.edges(data=True)
+        if a["type"] not in _NOT_LINKS and (as_of is None or valid_in(a, as_of))
+    ]
+    rows = []
+    for c in (n for n, t in G.nodes(data="type") if t == "City"):
+        members = [m for m in members_of(G, c) if as_of is None or valid_in(G.nodes[m], as_of)]
+        n = len(members)
+        if n < min_entities:
+            continue
+        s = set(members) | {c}
+        counts = Counter(G.nodes[m]["type"] for m in members)
+        internal = sum(1 for u, v in links if u in s and v in s)
+        outside = sum(1 for u, v in links if (u in s) != (v in s))
+        size = len(s)
+        rows.append(
+            {
+                "city": c,
+                "name": G.nodes[c].get("name_en", c),
+                "entities": n,
+                "types": len(counts),
+                "diversity": shannon_entropy(counts),
+                "internal_links": internal,
+                "outside_links": outside,
+                "density": internal / (size * (size - 1)) if size > 1 else 0.0,
+                "outside_share": outside / (internal + outside) if internal + outside else 0.0,
+            }
+        )
+    return rows

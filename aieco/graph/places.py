@@ -1,0 +1,55 @@
+"""Where things are: containment paths from entities up to cities, regions and countries.
+
+*Containment* is ``LOCATED_IN`` and ``HEADQUARTERED_IN``. An entity belongs to a place when a
+containment path of at most ``MEMBER_HOPS`` edges leads from it to the place (a compute
+centre in a park in a city in a province: three hops to the province). The Cypher texts of
+the query catalogue spell the same rule as ``[:LOCATED_IN|HEADQUARTERED_IN*1..4]``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import networkx as nx
+
+CONTAINMENT = frozenset({"LOCATED_IN", "HEADQUARTERED_IN"})
+MEMBER_HOPS = 4
+PLACE_HOPS = 4
+#: Place levels, smallest first.
+LEVELS = ("City", "Region", "Country")
+
+
+def members_of(G: nx.MultiDiGraph, place: str, max_hops: int = MEMBER_HOPS) -> dict[str, int]:
+    """Entities with a containment path to ``place``, with the length of the shortest one."""
+    hops = {place: 0}
+    queue = deque([place])
+    while queue:
+        node = queue.popleft()
+        if hops[node] == max_hops:
+            continue
+        for u, _, t in G.in_edges(node, data="type"):
+            if t in CONTAINMENT and u not in hops:
+                hops[u] = hops[node] + 1
+                queue.append(u)
+    hops.pop(place)
+    return hops
+
+
+def place_at_level(G: nx.MultiDiGraph, node: str, level: str, max_hops: int = PLACE_HOPS) -> str | None:
+    """The nearest place of type ``level`` containing ``node`` (itself if it is one); ties by id."""
+    if G.nodes[node]["type"] == level:
+        return node
+    seen = {node: 0}
+    frontier = [node]
+    for depth in range(1, max_hops + 1):
+        nxt = []
+        for cur in frontier:
+            for _, v, t in G.out_edges(cur, data="type"):
+                if t in CONTAINMENT and v not in seen:
+                    seen[v] = depth
+                    nxt.append(v)
+        found = sorted(str(v) for v in nxt if G.nodes[v]["type"] == level)
+        if found:
+            return found[0]
+        frontier = nxt
+    return None
