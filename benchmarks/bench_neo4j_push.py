@@ -93,7 +93,10 @@ def main() -> None:
     try:
         with Neo4jStore(settings) as store:
             sweep = aieco.graph_from_synthetic(args.sweep_nodes, seed=42)
-            results["sweep_graph"] = {"nodes": sweep.G.number_of_nodes(), "relationships": sweep.G.number_of_edges()}
+            results["sweep_graph"] = {
+                "nodes": sweep.G.number_of_nodes(),
+                "relationships": sweep.G.number_of_edges(),
+            }
             results["sweep"] = []
             for size in (int(s) for s in args.batch_sizes.split(",")):
                 row = timed_push(store, sweep, size)

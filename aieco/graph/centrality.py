@@ -165,8 +165,7 @@ def closeness(H: nx.Graph, *, engine: Engine = "networkx") -> Scores:
         for v in component:
             sizes[v] = len(component)
     values = [
-        0.0 if (c is None or c != c or n < 2) else c * (sizes[i] - 1) / (n - 1)
-        for i, c in enumerate(raw)
+        0.0 if (c is None or c != c or n < 2) else c * (sizes[i] - 1) / (n - 1) for i, c in enumerate(raw)
     ]
     return _as_scores(nodes, values)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from aieco.graph.concentration import concentration_stats
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.queries import CATALOGUE, QueryError, get_query, run_query
-from aieco.graph.concentration import concentration_stats
 
 
 def run(bundled: EcosystemGraph, name: str, **params: object) -> pd.DataFrame:

@@ -1,0 +1,380 @@
+"""The centrality report: who is central, where centrality concentrates, how dense cities are.
+
+:func:`build_centrality_report` computes everything from the graph and the metrics (never
+from the sources); :func:`write_centrality_report` renders ``report.html`` (self-contained:
+charts are embedded PNGs), ``report.md`` (charts as PNG files beside it) and one CSV per
+table, with jinja2 and matplotlib.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from aieco._version import __version__
+from aieco.graph import centrality as C
+from aieco.graph.communities import louvain
+from aieco.graph.concentration import concentration, lorenz_curve
+from aieco.graph.density import city_density
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.projection import Projection, project
+from aieco.graph.rollups import rollup_places, rollup_types
+
+logger = logging.getLogger(__name__)
+
+#: Called as each step finishes: (step name, steps done, steps in all).
+ReportProgress = Callable[[str, int, int], None]
+PRIMARY = "pagerank"
+
+
+@dataclass
+class Table:
+    """One table of the report."""
+
+    slug: str
+    title: str
+    frame: pd.DataFrame
+    note: str = ""
+
+
+@dataclass
+class Chart:
+    """One chart: a PNG and what it shows."""
+
+    slug: str
+    title: str
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        """The PNG as a data: URI, for a self-contained HTML page."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class CentralityReport:
+    """Everything the report shows."""
+
+    title: str
+    created: str
+    projection: dict[str, Any]
+    provenance: dict[str, Any]
+    engines: dict[str, str]
+    nodes: int
+    edges: int
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _top(eg: EcosystemGraph, scores: dict[str, float], k: int, label: str) -> pd.DataFrame:
+    ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    return pd.DataFrame(
+        [
+            {"rank": i, "id": n, "name": eg.display_name(n), "type": eg.node_type(n), label: v}
+            for i, (n, v) in enumerate(ordered, start=1)
+        ],
+        columns=["rank", "id", "name", "type", label],
+    )
+
+
+def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(labels) + 1)))
+    ax.barh(list(reversed(labels)), list(reversed(values)), color="#3b6ea5")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _lorenz_chart(points: list[tuple[float, float]], title: str) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color="#a53b3b", label="Lorenz curve")
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="equality")
+    ax.set_xlabel("share of cities (smallest first)")
+    ax.set_ylabel("share of summed PageRank")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def build_centrality_report(
+    eg: EcosystemGraph,
+    *,
+    projection: Projection | None = None,
+    top: int = 15,
+    engine: C.Engine = "auto",
+    betweenness_k: int | None = None,
+    seed: int = 0,
+    progress: ReportProgress | None = None,
+) -> CentralityReport:
+    """Compute the metrics and tables of the centrality report.
+
+    Parameters
+    ----------
+    eg
+        The ecosystem graph.
+    projection
+        Which nodes and relationships count (default: all entities, undirected); its
+        ``as_of`` restricts every metric to facts valid in that year.
+    top
+        Rows per ranking table.
+    engine
+        Centrality engine (``networkx``, ``igraph`` or ``auto``).
+    betweenness_k
+        Estimate betweenness from this many sampled sources (exact when ``None``).
+    seed
+        Seed for sampling and for Louvain.
+    progress
+        Called after each step.
+    """
+    projection = projection or Projection()
+    H = project(eg, projection)
+    measures = ["degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank"]
+    if H.is_directed():
+        measures[1:1] = ["in_degree", "out_degree"]
+    steps = [*measures, "roll-ups", "density", "concentration", "communities"]
+    done = 0
+
+    def step(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(name, done, len(steps))
+
+    scores: dict[str, dict[str, float]] = {}
+    engines: dict[str, str] = {}
+    for measure in measures:
+        options: dict[str, Any] = {}
+        if measure == "betweenness":
+            options = {"k": betweenness_k, "seed": seed}
+        used = (
+            engine
+            if engine != "auto"
+            else ("igraph" if len(H) > C.AUTO_IGRAPH_NODES and C.has_igraph() else "networkx")
+        )
+        scores[measure] = C.compute(H, measure, engine=used, **options)
+        engines[measure] = "NetworkX" if measure.endswith("degree") or used == "networkx" else "igraph"
+        if measure == "betweenness" and betweenness_k:
+            engines[measure] += f" (estimated from {betweenness_k} sampled sources, seed {seed})"
+        step(measure)
+
+    report = CentralityReport(
+        title="aieco centrality report",
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        projection=projection.describe(),
+        provenance={
+            k: v for k, v in eg.provenance.items() if k in ("name", "aieco_version", "created", "sources")
+        },
+        engines=engines,
+        nodes=H.number_of_nodes(),
+        edges=H.number_of_edges(),
+    )
+    for measure in measures:
+        report.tables.append(
+            Table(
+                f"top_{measure}",
+                f"Top {top} by {measure.replace('_', ' ')}",
+                _top(eg, scores[measure], top, measure),
+            )
+        )
+    per_type = []
+    for kind in sorted({eg.node_type(n) for n in scores[PRIMARY]}):
+        members = {n: v for n, v in scores[PRIMARY].items() if eg.node_type(n) == kind}
+        for i, (n, v) in enumerate(sorted(members.items(), key=lambda kv: (-kv[1], kv[0]))[:3], start=1):
+            per_type.append({"type": kind, "rank": i, "id": n, "name": eg.display_name(n), PRIMARY: v})
+    report.tables.append(Table("top_by_type", "Top 3 of each type by PageRank", pd.DataFrame(per_type)))
+
+    by_city = {
+        how: rollup_places(eg, scores[PRIMARY], level="City", how=how)
+        for how in ("sum", "mean", "max")
+    }
+    city_rows = [
+        {
+            "city": c,
+            "name": eg.display_name(c),
+            "pagerank_sum": s,
+            "pagerank_mean": by_city["mean"][c],
+            "pagerank_max": by_city["max"][c],
+            "degree_sum": rollup_places(eg, scores["degree"], level="City").get(c, 0.0),
+        }
+        for c, s in sorted(by_city["sum"].items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    city_frame = pd.DataFrame(city_rows)
+    report.tables.append(Table("city_rollup", "Cities by their members' PageRank", city_frame.head(top)))
+    for level in ("Region", "Country"):
+        rolled = rollup_places(eg, scores[PRIMARY], level=level)
+        frame = pd.DataFrame(
+            [
+                {"place": p, "name": eg.display_name(p), "pagerank_sum": v}
+                for p, v in sorted(rolled.items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
+        )
+        report.tables.append(
+            Table(f"{level.lower()}_rollup", f"{level}s by their members' PageRank", frame.head(top))
+        )
+    type_mean = rollup_types(eg, scores[PRIMARY], how="mean")
+    report.tables.append(
+        Table(
+            "type_rollup",
+            "Mean PageRank by entity type",
+            pd.DataFrame([{"type": t, "mean_pagerank": v} for t, v in type_mean.items()]),
+        )
+    )
+    step("roll-ups")
+
+    density = sorted(
+        city_density(eg, as_of=projection.as_of), key=lambda r: (-r["entities"], -r["types"], r["city"])
+    )
+    report.tables.append(Table("density", "Ecosystem density by city", pd.DataFrame(density[:top])))
+    step("density")
+
+    conc_rows = []
+    for label, values in (
+        ("summed PageRank over cities", by_city["sum"]),
+        ("entities over cities", {r["city"]: r["entities"] for r in density}),
+    ):
+        for top_n in (1, 5):
+            stats = concentration(values, top_n=top_n)
+            conc_rows.append({"quantity": label, "places": len(values), "top_n": top_n, **stats})
+    report.tables.append(Table("concentration", "Concentration over cities", pd.DataFrame(conc_rows)))
+    step("concentration")
+
+    communities = louvain(H, seed=seed)
+    comm_rows = []
+    for i, group in enumerate(communities.groups[:top]):
+        leaders = sorted(group, key=lambda n: (-scores[PRIMARY].get(n, 0.0), n))[:3]
+        comm_rows.append(
+            {
+                "community": i,
+                "size": len(group),
+                "leading_members": ", ".join(eg.display_name(n) for n in leaders),
+            }
+        )
+    report.tables.append(
+        Table(
+            "communities",
+            "Louvain communities",
+            pd.DataFrame(comm_rows),
+            note=f"{len(communities.groups)} communities, "
+            f"modularity {communities.modularity:.3f} (seed {seed})",
+        )
+    )
+    step("communities")
+
+    top_pr = report.tables[measures.index(PRIMARY)].frame
+    report.charts.append(
+        Chart(
+            "top_pagerank",
+            f"Top {len(top_pr)} by PageRank",
+            _bar_chart(
+                [str(x) for x in top_pr["id"]], list(top_pr[PRIMARY]), "Top entities by PageRank", "PageRank"
+            ),
+        )
+    )
+    head = city_frame.head(top)
+    if not head.empty:
+        report.charts.append(
+            Chart(
+                "city_pagerank",
+                "Cities by summed PageRank",
+                _bar_chart(
+                    [str(x) for x in head["city"]],
+                    list(head["pagerank_sum"]),
+                    "Cities by summed PageRank",
+                    "sum of members' PageRank",
+                ),
+            )
+        )
+        report.charts.append(
+            Chart(
+                "lorenz",
+                "Lorenz curve of PageRank over cities",
+                _lorenz_chart(lorenz_curve(list(by_city["sum"].values())), "PageRank over cities"),
+            )
+        )
+    report.facts = {
+        "communities": len(communities.groups),
+        "modularity": communities.modularity,
+        "cities_with_members": len(by_city["sum"]),
+    }
+    return report
+
+
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(
+        loader=PackageLoader("aieco.report", "templates"),
+        autoescape=lambda name: name is None or name.endswith(".html.j2"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt"] = _fmt
+    env.filters["md"] = _markdown_text
+    return env
+
+
+def _markdown_text(value: Any) -> str:
+    """Text safe inside a Markdown table: no raw HTML, no column breaks."""
+    text = str(value)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " ")):
+        text = text.replace(char, entity)
+    return text
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
+    return str(value)
+
+
+def write_centrality_report(report: CentralityReport, out_dir: str | Path) -> list[Path]:
+    """Write report.html, report.md, the chart PNGs and one CSV per table; return the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for table in report.tables:
+        path = out / f"{table.slug}.csv"
+        table.frame.to_csv(path, index=False)
+        written.append(path)
+    for chart in report.charts:
+        path = out / f"{chart.slug}.png"
+        path.write_bytes(chart.png)
+        written.append(path)
+    env = _environment()
+    context = {"report": report, "version": __version__}
+    for name in ("report.html", "report.md"):
+        text = env.get_template(f"{name}.j2").render(**context)
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    logger.info("wrote the centrality report to %s", out)
+    return written
