@@ -96,6 +96,8 @@ def check_dataset(data: Dataset) -> list[Problem]:
 
     for ent, origin in data.entities:
         check_provenance(ent, origin)
+        if ent.coord_source and ent.coord_source not in documents:
+            problems.append(_problem(origin, "coord_source", f"unknown source {ent.coord_source!r}"))
 
     rel_keys: dict[str, Origin] = {}
     for rel, origin in data.relations:

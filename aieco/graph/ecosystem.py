@@ -240,6 +240,8 @@ class EcosystemGraph:
             if attrs.get("source") in self.G:
                 sourced[group] += 1
                 facts[attrs["source"]] += 1
+            if attrs.get("coord_source") in self.G:
+                facts[attrs["coord_source"]] += 1
         for _, _, attrs in self.G.edges(data=True):
             if attrs["type"] in {r.value for r in DERIVED_RELS}:
                 continue

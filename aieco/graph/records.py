@@ -162,6 +162,9 @@ class EntityRecord(_Provenance):
     period_end: Year = None
     lat: OptFloat = Field(default=None, ge=-90, le=90)
     lon: OptFloat = Field(default=None, ge=-180, le=180)
+    #: The source the coordinates come from (a source id), and the record in it.
+    coord_source: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    coord_ref: OptStr = None
     url: OptStr = None
 
     @model_validator(mode="after")
@@ -172,6 +175,10 @@ class EntityRecord(_Provenance):
             )
         if self.lat is not None and self.type not in GEO_TYPES:
             raise FieldError("lat", f"a {self.type.value} cannot carry coordinates")
+        if self.lat is not None and not self.coord_source:
+            raise FieldError("coord_source", "coordinates need the source they come from")
+        if self.coord_source and self.lat is None:
+            raise FieldError("coord_source", "a coordinate source without coordinates")
         if (self.period_start or self.period_end) and self.type not in PERIOD_TYPES:
             raise FieldError("period_start", f"a {self.type.value} cannot carry a period")
         if self.period_start and self.period_end and self.period_start > self.period_end:

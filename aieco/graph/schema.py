@@ -197,6 +197,8 @@ ENTITY_FIELDS: tuple[str, ...] = (
     "period_end",
     "lat",
     "lon",
+    "coord_source",
+    "coord_ref",
     "url",
     *PROVENANCE_FIELDS,
 )

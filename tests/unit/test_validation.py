@@ -152,3 +152,18 @@ def test_users_files_on_top_of_bundled(write_table: WriteTable) -> None:
     clash = write_table("entities.csv", [{**minimal.ENTITIES[0], "id": "hefei", "source": "seed-002"}])
     with pytest.raises(DataValidationError):
         aieco.graph_from_bundled(extra=[clash])
+
+
+def test_coordinates_need_their_source(write_table: WriteTable) -> None:
+    entities = copy.deepcopy(minimal.ENTITIES)
+    entities[1].update(lat="10.5", lon="20.25")  # the City, without coord_source
+    entities[0].update(lat="1", lon="2", coord_source="atlas")  # a Country, unknown source
+    problems = _problems(_write_all(write_table, entities_csv=entities))
+    assert {(p.row, p.field) for p in problems} == {(3, "coord_source"), (2, "coord_source")}
+
+
+def test_coordinates_only_on_places_and_sites(write_table: WriteTable) -> None:
+    entities = copy.deepcopy(minimal.ENTITIES)
+    entities[2].update(lat="10.5", lon="20.25", coord_source="doc")  # a Company
+    (problem,) = _problems(_write_all(write_table, entities_csv=entities))
+    assert (problem.row, problem.field) == (4, "lat")
