@@ -348,6 +348,135 @@ def report_centrality(
     out.print(f"wrote {len(written)} files to {out_dir} (open {out_dir / 'report.html'})", highlight=False)
 
 
+# ---- viz and demo -------------------------------------------------------------------------
+class ViewChoice(StrEnum):
+    """The network views."""
+
+    overview = "overview"
+    city = "city"
+    talent = "talent"
+    plans = "plans"
+    geo = "geo"
+    rankings = "rankings"
+
+
+class SizeChoice(StrEnum):
+    """Centrality measures that size nodes."""
+
+    pagerank = "pagerank"
+    degree = "degree"
+    betweenness = "betweenness"
+    eigenvector = "eigenvector"
+    closeness = "closeness"
+    harmonic = "harmonic"
+
+
+def _open_in_browser(path: Path) -> None:
+    import webbrowser
+
+    webbrowser.open(path.resolve().as_uri())
+
+
+@app.command()
+@handle_errors
+def viz(
+    view: Annotated[ViewChoice, typer.Argument(help="Which view to draw.")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The HTML file to write (default: VIEW.html).")
+    ] = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="city view: the city, by any name in any script.")
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=4, help="city view: how many hops out.")] = 2,
+    plan: Annotated[str | None, typer.Option("--plan", help="plans view: only this plan.")] = None,
+    ranking: Annotated[
+        str | None, typer.Option("--ranking", help="rankings view: only this ranking.")
+    ] = None,
+    size_by: Annotated[SizeChoice, typer.Option("--size-by", help="Centrality that sizes nodes.")] = (
+        SizeChoice.pagerank
+    ),
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=1, help="Above this many entities, keep the most central.")
+    ] = 1000,
+    aggregate: Annotated[
+        bool, typer.Option("--aggregate", help="overview: group entities by city and type when too many.")
+    ] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open the page in your browser.")] = False,
+    synthetic: Annotated[
+        int | None, typer.Option("--synthetic", help="Draw a synthetic graph of N nodes.")
+    ] = None,
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+) -> None:
+    """Write one interactive network view as a self-contained HTML page (works offline).
+
+    Examples: [bold]aieco viz overview --out overview.html --open[/bold] ·
+    [bold]aieco viz city --city 合肥 --depth 2[/bold] ·
+    [bold]aieco viz rankings --ranking "Forbes AI 50"[/bold] ·
+    [bold]aieco viz geo --data my_cities.csv --with-bundled[/bold] ·
+    [bold]aieco viz overview --synthetic 20000 --aggregate[/bold]
+    """
+    from aieco.loaders import graph_from_synthetic
+    from aieco.viz import build_view
+
+    options: dict[str, Any] = {"size_by": size_by.value, "max_nodes": max_nodes}
+    if view is ViewChoice.city:
+        if not city:
+            raise typer.BadParameter("the city view needs --city NAME", param_hint="--city")
+        options.update(city=city, depth=depth)
+    elif view is ViewChoice.plans and plan:
+        options["plan"] = plan
+    elif view is ViewChoice.rankings and ranking:
+        options["ranking"] = ranking
+    elif view is ViewChoice.overview and aggregate:
+        options["degrade"] = "aggregate"
+    eg = graph_from_synthetic(synthetic, seed=0) if synthetic else load_graph(data, with_bundled)
+    net = build_view(eg, view.value, **options)
+    target = net.write(out_file or Path(f"{view.value}.html"))
+    for notice in net.meta.notices:
+        err.print(f"[yellow]note:[/yellow] {escape(notice)}", soft_wrap=True, highlight=False)
+    out.print(f"wrote {target} ({len(net.nodes):,} nodes, {len(net.edges):,} edges)", highlight=False)
+    if open_:
+        _open_in_browser(target)
+
+
+@app.command()
+@handle_errors
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the dashboard.")] = Path(
+        "aieco-demo"
+    ),
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Also write the centrality report.")
+    ] = True,
+    open_: Annotated[bool, typer.Option("--open", help="Open index.html in your browser.")] = False,
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+) -> None:
+    """Load the data, write every view, the centrality report and an index.html dashboard.
+
+    Examples: [bold]aieco demo[/bold] · [bold]aieco demo --out site/ --open[/bold] ·
+    [bold]aieco demo --data my_data/ --with-bundled --no-report[/bold]
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aieco.viz.dashboard import write_demo
+
+    eg = load_graph(data, with_bundled)
+    columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err) as bar:
+        task = bar.add_task("views", total=None)
+
+        def advance(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        written = write_demo(eg, out_dir, with_report=report, progress=advance)
+    index = written[-1]
+    out.print(f"wrote {len(written)} files to {out_dir} (open {index})", highlight=False)
+    if open_:
+        _open_in_browser(index)
+
+
 # ---- query --------------------------------------------------------------------------------
 query_app = typer.Typer(
     help="The predefined query catalogue, on NetworkX (default) or Neo4j.\n\n"

@@ -93,3 +93,7 @@ class Neo4jSetupError(Neo4jError):
 
 class MissingDependencyError(AiecoError, ImportError):
     """An optional dependency is not installed; the message says what to install."""
+
+
+class ViewError(AiecoError, ValueError):
+    """A network view was asked for something it cannot draw (unknown view, wrong entity type)."""

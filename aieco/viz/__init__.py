@@ -1,0 +1,28 @@
+"""Interactive network views (pyvis), written as self-contained offline HTML pages."""
+
+from aieco.viz.network import EcosystemNetwork, ViewMeta
+from aieco.viz.views import (
+    DEFAULT_MAX_NODES,
+    VIEWS,
+    build_view,
+    city_ego,
+    geographic,
+    overview,
+    plans,
+    rankings,
+    talent_flows,
+)
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "VIEWS",
+    "EcosystemNetwork",
+    "ViewMeta",
+    "build_view",
+    "city_ego",
+    "geographic",
+    "overview",
+    "plans",
+    "rankings",
+    "talent_flows",
+]

@@ -1,0 +1,263 @@
+"""The pyvis network every view returns, and how it becomes one offline HTML file.
+
+:class:`EcosystemNetwork` *is* a :class:`pyvis.network.Network` (nodes, edges and vis
+options live where pyvis keeps them), with three changes a data tool needs:
+
+* nodes and edges are added in constant time (pyvis scans its lists on every add, which is
+  quadratic on large views, and drops the reverse of a directed edge);
+* it carries the view's title, description, notices and legend (:class:`ViewMeta`);
+* :meth:`EcosystemNetwork.write` renders aieco's own template: vis-network and tom-select are
+  inlined from the pyvis package (no CDN, no network: a Content-Security-Policy forbids it),
+  data travel as JSON that cannot close its ``<script>`` element, and tooltips are HTML built
+  only from escaped strings (:mod:`aieco.viz.elements`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pyvis.network import Network
+
+from aieco._version import __version__
+from aieco.errors import ExportError
+from aieco.viz.style import edge_families, node_style
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ViewMeta:
+    """What the page says about a view."""
+
+    view: str
+    title: str
+    description: str
+    notices: list[str] = field(default_factory=list)
+    #: Statistics shown under the title, e.g. ``{"entities shown": 120}``.
+    stats: dict[str, Any] = field(default_factory=dict)
+    physics: bool = True
+
+
+def _vis_options(*, physics: bool, hierarchical: bool, directed: bool, n_nodes: int) -> dict[str, Any]:
+    iterations = 300 if n_nodes <= 500 else 200 if n_nodes <= 2000 else 100
+    options: dict[str, Any] = {
+        "autoResize": True,
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "navigationButtons": False,
+            "multiselect": True,
+            "hideEdgesOnDrag": n_nodes > 1000,
+        },
+        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3}, "borderWidth": 1},
+        "edges": {
+            "smooth": False if n_nodes > 1000 else {"enabled": True, "type": "continuous"},
+            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
+            "color": {"inherit": False},
+            "font": {"size": 10, "align": "middle", "strokeWidth": 3},
+        },
+        "physics": {
+            "enabled": physics,
+            "solver": "barnesHut",
+            "barnesHut": {
+                "gravitationalConstant": -6000,
+                "centralGravity": 0.4,
+                "springLength": 120,
+                "springConstant": 0.03,
+                "damping": 0.5,
+                "avoidOverlap": 0.0,
+            },
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 50, "fit": True},
+            "minVelocity": 2.0,
+        },
+    }
+    if hierarchical:
+        options["layout"] = {
+            "hierarchical": {
+                "enabled": True,
+                "direction": "LR",
+                "sortMethod": "directed",
+                "levelSeparation": 320,
+                "nodeSpacing": 40,
+                "shakeTowards": "roots",
+            }
+        }
+        options["physics"] = {
+            "enabled": physics,
+            "solver": "hierarchicalRepulsion",
+            "hierarchicalRepulsion": {"nodeDistance": 60, "avoidOverlap": 0.5},
+            "stabilization": {"enabled": True, "iterations": iterations, "fit": True},
+        }
+    return options
+
+
+class EcosystemNetwork(Network):  # type: ignore[misc]
+    """A pyvis network of ecosystem entities, with the page around it.
+
+    Parameters
+    ----------
+    meta
+        Title, description and notices of the view.
+    directed
+        Draw arrows.
+    hierarchical
+        Lay nodes out in levels (left to right) instead of by forces.
+    """
+
+    def __init__(self, meta: ViewMeta, *, directed: bool = True, hierarchical: bool = False) -> None:
+        super().__init__(
+            height="100%",
+            width="100%",
+            directed=directed,
+            cdn_resources="in_line",
+            heading=meta.title,
+            select_menu=True,
+            filter_menu=False,
+        )
+        self.meta = meta
+        self.hierarchical = hierarchical
+        self._edge_keys: set[tuple[str, str, str]] = set()
+        self._node_set: set[str] = set()
+
+    # ---- building ---------------------------------------------------------------
+    def add_node(self, n_id: str, label: str | None = None, shape: str = "dot", **options: Any) -> None:
+        """Add a node once (pyvis's options: label, shape, size, color, title, x, y…)."""
+        if n_id in self._node_set:
+            return
+        self._node_set.add(n_id)
+        self.node_ids.append(n_id)
+        node = {"id": n_id, "label": n_id if label is None else label, "shape": shape, **options}
+        self.node_map[n_id] = node
+        self.nodes.append(node)
+
+    def add_edge(self, source: str, to: str, **options: Any) -> None:
+        """Add an edge once per (source, target, type); both ends must be nodes already."""
+        if source not in self._node_set or to not in self._node_set:
+            raise KeyError(f"edge {source!r} → {to!r} joins a node that is not in the view")
+        key = (source, to, str(options.get("type", "")))
+        if key in self._edge_keys:
+            return
+        self._edge_keys.add(key)
+        self.edges.append({"from": source, "to": to, **options})
+
+    def has_node(self, n_id: str) -> bool:
+        """Whether the node is in the view."""
+        return n_id in self._node_set
+
+    # ---- rendering ---------------------------------------------------------------
+    def vis_options(self) -> dict[str, Any]:
+        """The vis-network options of this view."""
+        return _vis_options(
+            physics=self.meta.physics,
+            hierarchical=self.hierarchical,
+            directed=self.directed,
+            n_nodes=len(self.nodes),
+        )
+
+    def legend(self) -> list[dict[str, str]]:
+        """One entry per node type present: type, label, colour, shape."""
+        present: dict[str, int] = {}
+        for node in self.nodes:
+            present[node.get("type", "")] = present.get(node.get("type", ""), 0) + 1
+        return [
+            {
+                "type": t,
+                "label": node_style(t).label,
+                "color": node_style(t).color,
+                "shape": node_style(t).shape,
+                "count": str(n),
+            }
+            for t, n in sorted(present.items())
+        ]
+
+    def to_html(self) -> str:
+        """The whole page, self-contained."""
+        payload = {"nodes": self.nodes, "edges": self.edges, "options": self.vis_options()}
+        page: str = _template().render(
+            meta=self.meta,
+            legend=self.legend(),
+            edge_families=edge_families(),
+            n_nodes=len(self.nodes),
+            n_edges=len(self.edges),
+            data_json=json_for_script(payload),
+            vis_js=_asset("vis-9.1.2/vis-network.min.js"),
+            vis_css=_asset("vis-9.1.2/vis-network.css"),
+            tom_js=_asset("tom-select/tom-select.complete.min.js"),
+            tom_css=_asset("tom-select/tom-select.css"),
+            version=__version__,
+        )
+        return page
+
+    def write(self, path: str | Path) -> Path:
+        """Write the page to ``path`` (written whole to a temporary file, then renamed)."""
+        target = Path(path)
+        html = self.to_html()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_text(html, encoding="utf-8")
+            tmp.replace(target)
+        except OSError as exc:
+            raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        logger.info("wrote %s (%d nodes, %d edges)", target, len(self.nodes), len(self.edges))
+        return target
+
+
+def json_for_script(payload: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``… so no string can end the element.
+
+    >>> json_for_script({"label": "</script><script>alert(1)</script>"})
+    '{"label": "\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(1)\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(payload, ensure_ascii=False, default=_json_default)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} into a view")
+
+
+@cache
+def _asset(name: str) -> str:
+    """A JavaScript or CSS file shipped inside the pyvis package."""
+    import pyvis
+
+    root = Path(pyvis.__file__).parent / "lib"
+    try:
+        text: str = (root / name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ExportError(f"pyvis is installed without its {name}; reinstall pyvis>=0.3.2") from exc
+    return text
+
+
+@cache
+def _environment() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    folder = Path(str(resources.files("aieco.viz") / "templates"))
+    return Environment(loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined)
+
+
+def _template() -> Any:
+    return _environment().get_template("view.html.j2")
+
+
+def environment() -> Any:
+    """The jinja2 environment of aieco's view templates (autoescaping on)."""
+    return _environment()

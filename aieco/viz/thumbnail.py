@@ -1,0 +1,88 @@
+"""Small static pictures of a view, for the dashboard (matplotlib; no browser needed)."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import networkx as nx
+
+from aieco.viz.network import EcosystemNetwork
+from aieco.viz.style import node_style
+
+_MARKERS = {
+    "dot": "o",
+    "hexagon": "h",
+    "triangle": "^",
+    "triangleDown": "v",
+    "star": "*",
+    "square": "s",
+    "diamond": "D",
+}
+
+
+def layout(net: EcosystemNetwork, *, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Positions of the view's nodes: their fixed x/y if they have them, else a seeded layout.
+
+    Canvas y grows downwards; the positions returned grow upwards, as in a plot.
+    """
+    fixed = {n["id"]: (float(n["x"]), -float(n["y"])) for n in net.nodes if "x" in n and "y" in n}
+    if len(fixed) == len(net.nodes):
+        return fixed
+    H = nx.Graph()
+    H.add_nodes_from(n["id"] for n in net.nodes)
+    H.add_edges_from((e["from"], e["to"]) for e in net.edges)
+    if net.hierarchical:
+        for n in net.nodes:
+            H.nodes[n["id"]]["layer"] = int(n.get("level", 0))
+        pos = nx.multipartite_layout(H, subset_key="layer")
+    else:
+        k = 1.6 / math.sqrt(max(len(H), 1))
+        pos = nx.spring_layout(H, seed=seed, k=k, iterations=80)
+    return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+
+
+def thumbnail_png(net: EcosystemNetwork, *, width: float = 4.8, height: float = 3.0, dpi: int = 80) -> bytes:
+    """A PNG of the view: nodes in their type's colour and shape, edges as thin lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+
+    pos = layout(net)
+    fig, ax = plt.subplots(figsize=(width, height), dpi=dpi)
+    try:
+        segments = [(pos[e["from"]], pos[e["to"]]) for e in net.edges if e["from"] in pos and e["to"] in pos]
+        ax.add_collection(LineCollection(segments, colors="#b8c2cc", linewidths=0.4, zorder=1))
+        groups: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        for n in net.nodes:
+            style = node_style(str(n.get("type", "")))
+            key = (style.color, _MARKERS.get(str(n.get("shape", "dot")), "o"))
+            group = groups.setdefault(key, {"x": [], "y": [], "s": []})
+            x, y = pos[n["id"]]
+            group["x"].append(x)
+            group["y"].append(y)
+            group["s"].append(max(4.0, float(n.get("size", 10)) ** 2 / 12))
+        for (color, marker), g in groups.items():
+            ax.scatter(
+                g["x"],
+                g["y"],
+                s=g["s"],
+                c=color,
+                marker=marker,
+                linewidths=0.3,
+                edgecolors="#33333380",
+                zorder=2,
+            )
+        ax.set_axis_off()
+        if not net.hierarchical:
+            ax.set_aspect("equal", adjustable="datalim")
+        ax.margins(0.04)
+        fig.subplots_adjust(0, 0, 1, 1)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", facecolor="white")
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)

@@ -1,0 +1,786 @@
+"""The network views: each function takes an :class:`EcosystemGraph` and returns a pyvis network.
+
+=================  ===================================================================
+view               what it shows
+=================  ===================================================================
+``overview``       every entity, coloured and shaped by type, sized by a centrality
+``city``           one city's ego network: what sits in and around it, to a depth
+``talent``         talent flows (width by share or count) and the spin-off lineage
+``plans``          government bodies → plans → what they support → where it is
+``geo``            cities at their longitude/latitude, organisations around their city
+``rankings``       rankings and lists with their members, grouped by state or province
+=================  ===================================================================
+
+A view with more entities than ``max_nodes`` keeps the most central ones (or, for the
+overview, can aggregate entities into one node per city and type) and says so on the page.
+
+Examples
+--------
+>>> import aieco
+>>> from aieco.viz import views
+>>> net = views.city_ego(aieco.graph_from_bundled(), "合肥", depth=1)
+>>> net.meta.title
+'Hefei (合肥): ego network, depth 1'
+>>> net.has_node("iflytek")
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+
+from aieco.errors import ViewError
+from aieco.graph import centrality as C
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.places import CONTAINMENT, members_of, place_at_level
+from aieco.graph.projection import Projection, project
+from aieco.graph.schema import (
+    DERIVED_RELS,
+    ENTITY_TYPES,
+    ORG_TYPES,
+    PLACE_TYPES,
+    SITE_TYPES,
+    NodeType,
+    RelType,
+)
+from aieco.viz.elements import edge_title, esc, label_of, observation_index, search_text, tooltip_html
+from aieco.viz.network import EcosystemNetwork, ViewMeta
+from aieco.viz.style import AGGREGATE_STYLE, edge_color, node_style
+
+logger = logging.getLogger(__name__)
+
+ViewName = Literal["overview", "city", "talent", "plans", "geo", "rankings"]
+SizeBy = Literal["pagerank", "degree", "betweenness", "eigenvector", "closeness", "harmonic"]
+Degrade = Literal["top-k", "aggregate"]
+
+#: Above this many entities a view keeps the most central ones (see benchmarks/bench_viz.py:
+#: Chromium stabilises 1,000 nodes in seconds, while 4,000 take tens of seconds).
+DEFAULT_MAX_NODES = 1000
+#: How many of the most central nodes get labels readable when the whole view is in sight.
+LABELLED_TOP = 25
+#: Pixels per degree of latitude in the geographic view.
+GEO_SCALE = 80.0
+#: Longitude gaps wider than this (degrees) are cut out of the geographic view.
+GEO_GAP = 30.0
+
+_ENTITY_VALUES = frozenset(t.value for t in ENTITY_TYPES)
+_PLACE_VALUES = frozenset(t.value for t in PLACE_TYPES)
+_ORG_VALUES = frozenset(t.value for t in ORG_TYPES)
+_SITE_VALUES = frozenset(t.value for t in SITE_TYPES)
+_DERIVED = frozenset(r.value for r in DERIVED_RELS)
+
+
+# ---- shared machinery -------------------------------------------------------------------
+class _Builder:
+    """Adds entities and relationships of one graph to one network, consistently."""
+
+    def __init__(self, eg: EcosystemGraph, net: EcosystemNetwork, scores: Mapping[str, float], measure: str):
+        self.eg = eg
+        self.net = net
+        self.scores = scores
+        self.measure = measure
+        self.top = max(scores.values(), default=0.0) or 1.0
+        self.observations = observation_index(eg)
+
+    def size(self, node_id: str, *, base: float = 8.0, span: float = 34.0) -> float:
+        """Area-true size: the radius grows with the square root of the score."""
+        return round(base + span * math.sqrt(max(self.scores.get(node_id, 0.0), 0.0) / self.top), 2)
+
+    def entity(self, node_id: str, *, note: str = "", **extra: Any) -> None:
+        attrs = self.eg.G.nodes[node_id]
+        kind = str(attrs["type"])
+        style = node_style(kind)
+        score = self.scores.get(node_id)
+        options: dict[str, Any] = {
+            "label": label_of(attrs, node_id),
+            "shape": style.shape,
+            "color": style.color,
+            "size": self.size(node_id),
+            "type": kind,
+            "title": search_text(attrs, node_id),
+            "search": search_text(attrs, node_id),
+            "tooltip": tooltip_html(
+                self.eg,
+                node_id,
+                observations=self.observations,
+                score=(self.measure, score) if score is not None else None,
+                extra=f"<div class='note'>{esc(note)}</div>" if note else "",
+            ),
+        }
+        options.update(extra)
+        self.net.add_node(node_id, **options)
+
+    def relation(self, u: str, v: str, attrs: Mapping[str, Any], **extra: Any) -> None:
+        kind = str(attrs.get("type", ""))
+        options: dict[str, Any] = {
+            "type": kind,
+            "color": edge_color(kind),
+            "title": edge_title(self.eg, attrs, u, v),
+            "width": 1.2,
+        }
+        options.update(extra)
+        self.net.add_edge(u, v, **options)
+
+    def relations_among(self, kept: set[str], *, types: frozenset[str] | None = None) -> None:
+        """Every hand-written relationship whose two ends are both in the view."""
+        for u, v, attrs in self.eg.G.edges(data=True):
+            kind = attrs.get("type")
+            if kind in _DERIVED or u not in kept or v not in kept:
+                continue
+            if types is not None and kind not in types:
+                continue
+            self.relation(u, v, attrs)
+
+
+def _scores(eg: EcosystemGraph, measure: str) -> dict[str, float]:
+    H = project(eg, Projection())
+    options: dict[str, Any] = {}
+    if measure == "betweenness" and H.number_of_nodes() > 5000:
+        options["k"] = 256
+    if measure in ("closeness", "harmonic") and H.number_of_nodes() > 20000:
+        raise ViewError(
+            f"{measure} on {H.number_of_nodes()} entities takes hours; size by pagerank or degree"
+        )
+    try:
+        return C.compute(H, measure, engine="auto", **options)
+    except ValueError as exc:
+        raise ViewError(str(exc)) from exc
+
+
+def _keep_top(
+    candidates: Iterable[str],
+    scores: Mapping[str, float],
+    max_nodes: int,
+    *,
+    pinned: Iterable[str] = (),
+) -> tuple[set[str], int]:
+    """The ``max_nodes`` most central candidates (pinned ones always kept), and how many there were."""
+    pool = list(dict.fromkeys(candidates))
+    if len(pool) <= max_nodes:
+        return set(pool), len(pool)
+    keep = [p for p in pinned if p in set(pool)]
+    ranked = sorted(pool, key=lambda n: (-scores.get(n, 0.0), n))
+    for node in ranked:
+        if len(keep) >= max_nodes:
+            break
+        if node not in keep:
+            keep.append(node)
+    return set(keep), len(pool)
+
+
+def _top_k_notice(shown: int, total: int, measure: str) -> str:
+    return (
+        f"This view would hold {total:,} entities, more than a browser draws smoothly; it shows the "
+        f"{shown:,} most central by {measure}. Use --max-nodes to change the limit, or "
+        f"--aggregate (overview) to see every entity grouped by city and type."
+    )
+
+
+def _entities(eg: EcosystemGraph, types: Iterable[str] | None = None) -> list[str]:
+    wanted = _ENTITY_VALUES if types is None else frozenset(types)
+    return [n for n, kind in eg.G.nodes(data="type") if kind in wanted]
+
+
+def _check_max(max_nodes: int) -> None:
+    if max_nodes < 1:
+        raise ViewError("max_nodes must be at least 1")
+
+
+# ---- overview ------------------------------------------------------------------------
+def overview(
+    eg: EcosystemGraph,
+    *,
+    size_by: SizeBy = "pagerank",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    degrade: Degrade = "top-k",
+) -> EcosystemNetwork:
+    """Every entity and relationship, coloured and shaped by type, sized by centrality.
+
+    Parameters
+    ----------
+    eg
+        The ecosystem graph.
+    size_by
+        The centrality measure that sizes nodes (computed on all entities, undirected).
+    max_nodes
+        Above this many entities, degrade as ``degrade`` says.
+    degrade
+        ``"top-k"`` keeps the most central entities; ``"aggregate"`` draws one node per
+        (city, type) group with the number of entities in it.
+    """
+    _check_max(max_nodes)
+    scores = _scores(eg, size_by)
+    everything = _entities(eg)
+    if degrade == "aggregate" and len(everything) > max_nodes:
+        return _aggregate_overview(eg, scores, size_by, len(everything))
+    kept, total = _keep_top(everything, scores, max_nodes)
+    meta = ViewMeta(
+        view="overview",
+        title="The AI innovation ecosystem: overview",
+        description=(
+            "Every entity in the graph — places, universities, labs, companies, models, government "
+            "bodies, plans, rankings, parks and compute centres — joined by its relationships. "
+            f"Colour and shape show the type; size shows {size_by} centrality. Hover or click a node "
+            "for its names in every script, its figures and their sources."
+        ),
+        stats={"entities in graph": f"{total:,}", "sized by": size_by},
+    )
+    if len(kept) < total:
+        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+    net = EcosystemNetwork(meta, directed=True)
+    b = _Builder(eg, net, scores, size_by)
+    for rank, node in enumerate(sorted(kept, key=lambda n: (-scores.get(n, 0.0), n))):
+        extra: dict[str, Any] = {"font": {"size": 30}} if rank < LABELLED_TOP else {}
+        b.entity(node, **extra)
+    b.relations_among(kept)
+    return net
+
+
+def _aggregate_overview(
+    eg: EcosystemGraph, scores: Mapping[str, float], measure: str, total: int
+) -> EcosystemNetwork:
+    G = eg.G
+    group_of: dict[str, tuple[str, str]] = {}
+    for node in _entities(eg):
+        kind = str(G.nodes[node]["type"])
+        if kind in _PLACE_VALUES:
+            group_of[node] = (node, kind)
+            continue
+        place = None
+        for level in ("City", "Region", "Country"):
+            place = place_at_level(G, node, level)
+            if place:
+                break
+        group_of[node] = (place or "(no place)", kind)
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for node, group in group_of.items():
+        members[group].append(node)
+    meta = ViewMeta(
+        view="overview",
+        title="The AI innovation ecosystem: overview (aggregated)",
+        description=(
+            "Each place is a node; every other entity is counted into one node per (place, type): "
+            "e.g. “Company × 35 · Hefei”. Edge width counts the relationships between groups."
+        ),
+        stats={"entities in graph": f"{total:,}", "groups": f"{len(members):,}"},
+        notices=[
+            f"{total:,} entities are too many to draw one by one; they are aggregated into "
+            f"{len(members):,} groups by the place they sit in and their type."
+        ],
+    )
+    net = EcosystemNetwork(meta, directed=True)
+    weight = {g: sum(scores.get(n, 0.0) for n in ns) for g, ns in members.items()}
+    top = max(weight.values(), default=1.0) or 1.0
+    ids: dict[tuple[str, str], str] = {}
+    for i, (group, nodes) in enumerate(sorted(members.items(), key=lambda kv: -weight[kv[0]])):
+        place, kind = group
+        style = node_style(kind)
+        if place == nodes[0] and len(nodes) == 1 and kind in _PLACE_VALUES:
+            label = label_of(G.nodes[place], place)
+            node_id = place
+        else:
+            where = label_of(G.nodes[place], place) if place in G else place
+            label = f"{kind} × {len(nodes)} · {where}"
+            node_id = f"group-{i}"
+        ids[group] = node_id
+        net.add_node(
+            node_id,
+            label=label,
+            shape=style.shape if kind in _PLACE_VALUES else AGGREGATE_STYLE.shape,
+            color=style.color,
+            size=round(8 + 34 * math.sqrt(weight[group] / top), 2),
+            type=kind,
+            title=f"{label}: {len(nodes)} entities",
+            search=label,
+            members=len(nodes),
+        )
+    links: Counter[tuple[str, str]] = Counter()
+    for u, v, kind in G.edges(data="type"):
+        if kind in _DERIVED or u not in group_of or v not in group_of:
+            continue
+        a, b = ids[group_of[u]], ids[group_of[v]]
+        if a != b:
+            links[(a, b)] += 1
+    for (a, b), n in links.items():
+        net.add_edge(
+            a,
+            b,
+            type="aggregate",
+            width=round(1 + math.log2(n), 2),
+            title=f"{n} relationships",
+            color="#b8c2cc",
+        )
+    return net
+
+
+# ---- city ego network ----------------------------------------------------------------
+def city_ego(
+    eg: EcosystemGraph,
+    city: str,
+    *,
+    depth: int = 2,
+    size_by: SizeBy = "pagerank",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> EcosystemNetwork:
+    """What sits in and around one city: everything within ``depth`` relationships.
+
+    The walk passes through organisations, plans and sites but stops at other places (a
+    country would otherwise pull in the whole country), which are drawn as the edge of the view.
+
+    Parameters
+    ----------
+    eg
+        The ecosystem graph.
+    city
+        The city, by id or by any of its names in any script (``合肥``, ``Hefei``…).
+    depth
+        How many relationships away from the city to go (1–4).
+    size_by, max_nodes
+        As in :func:`overview`.
+    """
+    _check_max(max_nodes)
+    if not 1 <= depth <= 4:
+        raise ViewError("depth must be between 1 and 4")
+    centre = eg.resolve(city, types=[NodeType.CITY, NodeType.REGION])
+    G = eg.G
+    hops = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        node = queue.popleft()
+        if hops[node] >= depth or (node != centre and G.nodes[node]["type"] in _PLACE_VALUES):
+            continue
+        neighbours = [v for _, v, t in G.out_edges(node, data="type") if t not in _DERIVED]
+        neighbours += [u for u, _, t in G.in_edges(node, data="type") if t not in _DERIVED]
+        for other in neighbours:
+            if other not in hops and G.nodes[other]["type"] in _ENTITY_VALUES:
+                hops[other] = hops[node] + 1
+                queue.append(other)
+    scores = _scores(eg, size_by)
+    kept, total = _keep_top(hops, scores, max_nodes, pinned=[centre])
+    name = label_of(G.nodes[centre], centre, limit=80)
+    original = next(
+        (G.nodes[centre][f] for f in ("name_zh_hans", "name_ja", "name_zh_hant") if G.nodes[centre].get(f)),
+        None,
+    )
+    title = f"{name} ({original})" if original and original != name else name
+    meta = ViewMeta(
+        view="city",
+        title=f"{title}: ego network, depth {depth}",
+        description=(
+            f"Everything within {depth} relationship(s) of {name}: the organisations, parks, compute "
+            "centres, plans and people in and around it. Other places are shown where the walk "
+            "reaches them but not walked through. The centre is the largest ring."
+        ),
+        stats={"entities": f"{len(kept):,}", "sized by": size_by},
+    )
+    if len(kept) < total:
+        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+    net = EcosystemNetwork(meta, directed=True)
+    b = _Builder(eg, net, scores, size_by)
+    b.entity(centre, size=46, borderWidth=4, level=0)
+    for node in sorted(kept - {centre}, key=lambda n: (hops[n], -scores.get(n, 0.0), n)):
+        b.entity(node)
+    b.relations_among(kept)
+    return net
+
+
+# ---- talent flows -------------------------------------------------------------------
+def talent_flows(
+    eg: EcosystemGraph,
+    *,
+    size_by: SizeBy = "pagerank",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    lineage: bool = True,
+) -> EcosystemNetwork:
+    """Talent moving between places and organisations.
+
+    ``TALENT_FLOW`` relationships are drawn from → to with width by share (or count); with
+    ``lineage``, spin-offs (people leaving to found a company) are drawn as flows from the
+    parent to the spin-off, and people join the organisations they founded, lead or work at.
+    """
+    _check_max(max_nodes)
+    G = eg.G
+    flows = [(u, v, a) for u, v, a in G.edges(data=True) if a.get("type") == RelType.TALENT_FLOW.value]
+    people_rels = {RelType.FOUNDED.value, RelType.LEADS.value, RelType.WORKS_AT.value}
+    lineage_edges: list[tuple[str, str, dict[str, Any]]] = []
+    if lineage:
+        for u, v, a in G.edges(data=True):
+            if a.get("type") == RelType.SPUN_OFF_FROM.value:
+                lineage_edges.append((v, u, a))  # talent moves parent → spin-off
+            elif a.get("type") in people_rels:
+                lineage_edges.append((u, v, a))
+    candidates = [n for u, v, _ in flows + lineage_edges for n in (u, v)]
+    scores = _scores(eg, size_by)
+    kept, total = _keep_top(candidates, scores, max_nodes)
+    meta = ViewMeta(
+        view="talent",
+        title="Talent flows",
+        description=(
+            "Where talent moves: weighted talent flows (arrow width by share or count, from → to) "
+            + (
+                "and the spin-off lineage — people leaving one firm to found the next — with the people "
+                "who founded, lead or work at them. "
+                if lineage
+                else ". "
+            )
+            + "Tooltips list each place's talent figures with their sources."
+        ),
+        stats={"weighted flows": len(flows), "lineage links": len(lineage_edges)},
+    )
+    if len(kept) < total:
+        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+    if len(flows) < 5:
+        meta.notices.append(
+            f"The data hold {len(flows)} weighted talent flow(s); load your own TALENT_FLOW "
+            "relationships (aieco viz talent --data FILE) to see more."
+        )
+    net = EcosystemNetwork(meta, directed=True)
+    b = _Builder(eg, net, scores, size_by)
+    for node in sorted(kept, key=lambda n: (-scores.get(n, 0.0), n)):
+        b.entity(node)
+    top_weight = max((_flow_weight(a) for _, _, a in flows), default=1.0) or 1.0
+    for u, v, a in flows:
+        if u in kept and v in kept:
+            w = _flow_weight(a)
+            label = f"{a['share']:.0%}" if a.get("share") is not None else f"{a.get('count', '')}"
+            b.relation(u, v, a, width=round(1.5 + 10 * w / top_weight, 2), label=label, color="#8e44ad")
+    for u, v, a in lineage_edges:
+        if u in kept and v in kept:
+            spin = a.get("type") == RelType.SPUN_OFF_FROM.value
+            b.relation(
+                u,
+                v,
+                a,
+                width=3 if spin else 1,
+                dashes=not spin,
+                label="spin-off" if spin else str(a.get("type", "")).lower().replace("_", " "),
+            )
+    return net
+
+
+def _flow_weight(attrs: Mapping[str, Any]) -> float:
+    if attrs.get("share") is not None:
+        return float(attrs["share"])
+    return float(attrs.get("count") or 1.0)
+
+
+# ---- government plans ---------------------------------------------------------------
+def plans(
+    eg: EcosystemGraph,
+    *,
+    plan: str | None = None,
+    size_by: SizeBy = "pagerank",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> EcosystemNetwork:
+    """Government bodies → the plans they issue → what the plans support → where it is.
+
+    Laid out left to right in four levels. ``plan`` (any name or id) keeps one plan.
+    """
+    _check_max(max_nodes)
+    G = eg.G
+    plan_ids = [eg.resolve(plan, types=[NodeType.PLAN])] if plan else _entities(eg, [NodeType.PLAN.value])
+    acts = {RelType.SUPPORTS.value, RelType.TARGETS.value, RelType.FUNDS.value}
+    level: dict[str, int] = {}
+    edges: list[tuple[str, str, dict[str, Any]]] = []
+    for p in plan_ids:
+        level[p] = 1
+        for _, issuer, a in G.out_edges(p, data=True):
+            if a.get("type") == RelType.ISSUED_BY.value:
+                level.setdefault(issuer, 0)
+                edges.append((issuer, p, a))  # drawn body → plan
+        for _, target, a in G.out_edges(p, data=True):
+            if a.get("type") in acts and G.nodes[target]["type"] in _ENTITY_VALUES:
+                level.setdefault(target, 2)
+                edges.append((p, target, a))
+        for parent, _, a in G.in_edges(p, data=True):
+            if (
+                a.get("type") in acts | {RelType.PART_OF.value}
+                and G.nodes[parent]["type"] == NodeType.PLAN.value
+            ):
+                edges.append((parent, p, a))
+    for node in [n for n, lv in level.items() if lv == 2]:
+        if G.nodes[node]["type"] in _PLACE_VALUES:
+            continue
+        for _, place, a in G.out_edges(node, data=True):
+            if a.get("type") in CONTAINMENT and G.nodes[place]["type"] in _PLACE_VALUES:
+                level.setdefault(place, 3)
+                edges.append((node, place, a))
+    scores = _scores(eg, size_by)
+    kept, total = _keep_top(level, scores, max_nodes, pinned=plan_ids)
+    meta = ViewMeta(
+        view="plans",
+        title="Government plans and what they support",
+        description=(
+            "Left to right: the bodies (or city and provincial governments) that issue plans; the "
+            "plans, policies and programmes; the organisations, parks, models and places they "
+            "support, target or fund; and where those sit."
+        ),
+        stats={"plans": len(plan_ids), "entities": f"{len(kept):,}"},
+    )
+    if len(kept) < total:
+        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+    net = EcosystemNetwork(meta, directed=True, hierarchical=True)
+    b = _Builder(eg, net, scores, size_by)
+    for node in sorted(kept, key=lambda n: (level[n], -scores.get(n, 0.0), n)):
+        b.entity(node, level=level[node])
+    for u, v, a in edges:
+        if u in kept and v in kept:
+            b.relation(u, v, a)
+    return net
+
+
+# ---- geographic ---------------------------------------------------------------------
+def geographic(
+    eg: EcosystemGraph,
+    *,
+    size_by: SizeBy = "pagerank",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> EcosystemNetwork:
+    """Cities at their coordinates, with organisations, sites and people around their city.
+
+    Positions are fixed (physics off): x from longitude, y from latitude, in an
+    equirectangular projection scaled by the cosine of each cluster's mean latitude. Wide
+    empty longitudes (oceans) are cut out between clusters, and the page says so.
+    """
+    _check_max(max_nodes)
+    G = eg.G
+    located = [n for n in _entities(eg) if G.nodes[n].get("lat") is not None]
+    if not located:
+        raise ViewError("no entity in the graph has coordinates (lat/lon with a coord_source)")
+    positions = _geo_positions({n: (float(G.nodes[n]["lon"]), float(G.nodes[n]["lat"])) for n in located})
+    # Regions and countries have no single point: they are drawn at the centre of their cities.
+    anchors: dict[str, tuple[float, float, int]] = {}
+    for place in _entities(eg, [NodeType.REGION.value, NodeType.COUNTRY.value]):
+        inside = [c for c in members_of(G, place) if c in positions]
+        if inside:
+            x = sum(positions[c][0] for c in inside) / len(inside)
+            y = sum(positions[c][1] for c in inside) / len(inside)
+            anchors[place] = (round(x, 1), round(y + 0.6 * GEO_SCALE, 1), len(inside))
+    around: dict[str, list[str]] = defaultdict(list)
+    unplaced = 0
+    for node in _entities(eg):
+        if node in positions or node in anchors or G.nodes[node]["type"] in _PLACE_VALUES:
+            continue
+        home = next(
+            (
+                p
+                for p in (place_at_level(G, node, level) for level in ("City", "Region", "Country"))
+                if p and (p in positions or p in anchors)
+            ),
+            None,
+        )
+        if home:
+            around[home].append(node)
+        else:
+            unplaced += 1
+    scores = _scores(eg, size_by)
+    candidates = located + list(anchors) + [n for ns in around.values() for n in ns]
+    kept, total = _keep_top(candidates, scores, max_nodes, pinned=located)
+    bands = list(dict.fromkeys(band for _, _, band in sorted(positions.values())))
+    meta = ViewMeta(
+        view="geo",
+        title="Where the ecosystem sits: cities on the map",
+        description=(
+            "Cities at their longitude and latitude (coordinates from GeoNames, cited per city); "
+            "states, provinces and countries at the centre of their cities (hexagons, just below it); "
+            "organisations, parks, compute centres and people around the place they are located or "
+            "headquartered in. Drag to pan, scroll to zoom."
+        ),
+        stats={"cities placed": len(located), "around them": f"{len(kept) - len(located):,}"},
+        physics=False,
+    )
+    if len(bands) > 1:
+        meta.notices.append(
+            f"The map is cut into {len(bands)} longitude bands, west to east ("
+            + "; ".join(bands)
+            + ") placed side by side: the empty oceans between them are left out, so distances "
+            "are true within a band only."
+        )
+    if unplaced:
+        meta.notices.append(
+            f"{unplaced} entities have no place with a position (no city, state or country they are "
+            "located in); they are left out of this view."
+        )
+    if len(kept) < total:
+        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+    net = EcosystemNetwork(meta, directed=True)
+    b = _Builder(eg, net, scores, size_by)
+    centres: dict[str, tuple[float, float]] = {}
+    for city in located:
+        x, y, _ = positions[city]
+        centres[city] = (x, y)
+        b.entity(city, x=x, y=y, physics=False, size=max(b.size(city), 14), font={"size": 26})
+    for place, (x, y, n_cities) in anchors.items():
+        if place in kept:
+            centres[place] = (x, y)
+            b.entity(
+                place,
+                x=x,
+                y=y,
+                physics=False,
+                size=12,
+                font={"size": 20, "color": "#2a6f66"},
+                note=f"drawn at the centre of its {n_cities} placed city(ies); it has no single point",
+            )
+    for home, members in around.items():
+        if home not in centres:
+            continue
+        x, y = centres[home]
+        ring = sorted((n for n in members if n in kept), key=lambda n: (-scores.get(n, 0.0), n))
+        radius = 26 + 9 * math.sqrt(len(ring))
+        for i, node in enumerate(ring):
+            angle = 2 * math.pi * i / max(len(ring), 1)
+            b.entity(
+                node,
+                x=round(x + radius * math.cos(angle), 1),
+                y=round(y + radius * math.sin(angle), 1),
+                physics=False,
+                size=min(b.size(node, base=5, span=16), 21),
+                font={"size": 11},
+            )
+    b.relations_among({n for n in kept if net.has_node(n)})
+    return net
+
+
+def _geo_positions(coords: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float, str]]:
+    """Canvas (x, y) per node, and the longitude band it falls in."""
+    order = sorted(coords, key=lambda n: coords[n][0])
+    bands: list[list[str]] = []
+    for node in order:
+        if bands and coords[node][0] - coords[bands[-1][-1]][0] <= GEO_GAP:
+            bands[-1].append(node)
+        else:
+            bands.append([node])
+    out: dict[str, tuple[float, float, str]] = {}
+    x0 = 0.0
+    for band in bands:
+        lons = [coords[n][0] for n in band]
+        lats = [coords[n][1] for n in band]
+        squeeze = math.cos(math.radians(sum(lats) / len(lats)))
+        name = f"{_deg(min(lons), 'E', 'W')}–{_deg(max(lons), 'E', 'W')}"
+        for node in band:
+            lon, lat = coords[node]
+            out[node] = (
+                round(x0 + (lon - min(lons)) * GEO_SCALE * squeeze, 1),
+                round(-lat * GEO_SCALE, 1),
+                name,
+            )
+        x0 += (max(lons) - min(lons)) * GEO_SCALE * squeeze + 12 * GEO_SCALE
+    return out
+
+
+def _deg(value: float, pos: str, neg: str) -> str:
+    return f"{abs(value):.0f}°{pos if value >= 0 else neg}"
+
+
+# ---- rankings -----------------------------------------------------------------------
+def rankings(
+    eg: EcosystemGraph,
+    *,
+    ranking: str | None = None,
+    size_by: SizeBy = "pagerank",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> EcosystemNetwork:
+    """Rankings, lists and groups with their members, each member joined to its state or province.
+
+    Edge labels give the rank or the count (e.g. Forbes AI 50 2023: California 35). ``ranking``
+    (any name or id) keeps one ranking.
+    """
+    _check_max(max_nodes)
+    G = eg.G
+    chosen = (
+        [eg.resolve(ranking, types=[NodeType.RANKING])]
+        if ranking
+        else _entities(eg, [NodeType.RANKING.value])
+    )
+    listing = {RelType.LISTED_IN.value, RelType.MEMBER_OF.value}
+    edges: list[tuple[str, str, dict[str, Any]]] = []
+    level: dict[str, int] = dict.fromkeys(chosen, 0)
+    for r in chosen:
+        for member, _, a in G.in_edges(r, data=True):
+            if a.get("type") in listing and G.nodes[member]["type"] in _ENTITY_VALUES:
+                level.setdefault(member, 1)
+                edges.append((r, member, a))
+    for member in [n for n, lv in level.items() if lv == 1]:
+        kind = G.nodes[member]["type"]
+        if kind in (NodeType.REGION.value, NodeType.COUNTRY.value):
+            continue
+        region = place_at_level(G, member, NodeType.REGION.value)
+        if region and region != member:
+            level.setdefault(region, 2)
+            edges.append((member, region, {"type": "IN_REGION", "source": ""}))
+    scores = _scores(eg, size_by)
+    kept, total = _keep_top(level, scores, max_nodes, pinned=chosen)
+    meta = ViewMeta(
+        view="rankings",
+        title="Rankings, lists and groups"
+        if not ranking
+        else label_of(G.nodes[chosen[0]], chosen[0], limit=90),
+        description=(
+            "Each ranking or list (diamond) joined to its members — companies, metros, states, models — "
+            "with the rank or count the source gives on the link; members are grouped by the state or "
+            "province they sit in (e.g. the Forbes AI 50 2023 companies by state)."
+        ),
+        stats={"rankings": len(chosen), "members": sum(1 for v in level.values() if v == 1)},
+    )
+    if len(kept) < total:
+        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+    net = EcosystemNetwork(meta, directed=True)
+    b = _Builder(eg, net, scores, size_by)
+    for node in sorted(kept, key=lambda n: (level[n], -scores.get(n, 0.0), n)):
+        b.entity(node)
+    for u, v, a in edges:
+        if u not in kept or v not in kept:
+            continue
+        if a.get("type") == "IN_REGION":
+            net.add_edge(
+                u,
+                v,
+                type="IN_REGION",
+                color="#9fb3c8",
+                dashes=True,
+                width=1,
+                title=f"{label_of(G.nodes[u], u)} is in {label_of(G.nodes[v], v)}",
+            )
+            continue
+        label = _rank_label(a)
+        width = 1.5 + (math.log2(float(a["count"])) * 1.5 if a.get("count") else 0)
+        b.relation(u, v, a, label=label, width=round(width, 2))
+    return net
+
+
+def _rank_label(attrs: Mapping[str, Any]) -> str:
+    """'#3', '× 35' or '' for a listing relationship.
+
+    >>> _rank_label({"rank": 3.0}), _rank_label({"count": 35.0}), _rank_label({})
+    ('#3', '× 35', '')
+    """
+    if attrs.get("rank") is not None:
+        return f"#{float(attrs['rank']):g}"
+    if attrs.get("count") is not None:
+        return f"× {float(attrs['count']):g}"
+    return ""
+
+
+#: Every view by its CLI name.
+VIEWS: dict[str, Callable[..., EcosystemNetwork]] = {
+    "overview": overview,
+    "city": city_ego,
+    "talent": talent_flows,
+    "plans": plans,
+    "geo": geographic,
+    "rankings": rankings,
+}
+
+
+def build_view(eg: EcosystemGraph, view: str, **options: Any) -> EcosystemNetwork:
+    """Build a view by its name (see :data:`VIEWS`)."""
+    try:
+        func = VIEWS[view]
+    except KeyError:
+        raise ViewError(f"unknown view {view!r}; choose from {', '.join(VIEWS)}") from None
+    return func(eg, **options)
