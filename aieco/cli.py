@@ -7,11 +7,12 @@ with ``--verbose``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -131,6 +132,21 @@ def load_graph(data: list[Path] | None, with_bundled: bool = False) -> Ecosystem
     if with_bundled:
         return graph_from_bundled(extra=data)
     return graph_from_files(data)
+
+
+@contextlib.contextmanager
+def _step_progress(first: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar fed by aieco's (step, done, total) progress callbacks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err) as bar:
+        task = bar.add_task(first, total=None)
+
+        def advance(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        yield advance
 
 
 def _print_json(payload: Any) -> None:
@@ -324,8 +340,6 @@ def report_centrality(
     """
     import dataclasses
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from aieco.graph.projection import PROJECTIONS
     from aieco.loaders import graph_from_synthetic
     from aieco.report import build_centrality_report, write_centrality_report
@@ -334,13 +348,7 @@ def report_centrality(
         raise typer.BadParameter(f"choose one of {', '.join(PROJECTIONS)}", param_hint="--projection")
     chosen = dataclasses.replace(PROJECTIONS[projection], as_of=as_of)
     eg = graph_from_synthetic(synthetic, seed=0) if synthetic else load_graph(data, with_bundled)
-    columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err) as bar:
-        task = bar.add_task("metrics", total=None)
-
-        def advance(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total)
-
+    with _step_progress("metrics") as advance:
         report = build_centrality_report(
             eg, projection=chosen, top=top, engine=engine.value, betweenness_k=betweenness_k, progress=advance
         )
@@ -458,18 +466,10 @@ def demo(
     Examples: [bold]aieco demo[/bold] · [bold]aieco demo --out site/ --open[/bold] ·
     [bold]aieco demo --data my_data/ --with-bundled --no-report[/bold]
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from aieco.viz.dashboard import write_demo
 
     eg = load_graph(data, with_bundled)
-    columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err) as bar:
-        task = bar.add_task("views", total=None)
-
-        def advance(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total)
-
+    with _step_progress("views") as advance:
         written = write_demo(eg, out_dir, with_report=report, progress=advance)
     index = written[-1]
     out.print(f"wrote {len(written)} files to {out_dir} (open {index})", highlight=False)

@@ -55,7 +55,12 @@ def _vis_options(*, physics: bool, hierarchical: bool, directed: bool, n_nodes: 
             "multiselect": True,
             "hideEdgesOnDrag": n_nodes > 1000,
         },
-        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3}, "borderWidth": 1},
+        "nodes": {
+            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3},
+            "borderWidth": 1,
+            # big fonts stay readable when zoomed out, and are capped on screen when zoomed in
+            "scaling": {"label": {"enabled": False, "maxVisible": 24, "drawThreshold": 6}},
+        },
         "edges": {
             "smooth": False if n_nodes > 1000 else {"enabled": True, "type": "continuous"},
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},

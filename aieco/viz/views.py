@@ -180,6 +180,23 @@ def _top_k_notice(shown: int, total: int, measure: str) -> str:
     )
 
 
+def _start(
+    eg: EcosystemGraph,
+    meta: ViewMeta,
+    kept: set[str],
+    total: int,
+    scores: Mapping[str, float],
+    size_by: str,
+    *,
+    hierarchical: bool = False,
+) -> tuple[EcosystemNetwork, _Builder]:
+    """The network of a view and its builder, with the top-k notice when entities were dropped."""
+    if len(kept) < total:
+        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+    net = EcosystemNetwork(meta, directed=True, hierarchical=hierarchical)
+    return net, _Builder(eg, net, scores, size_by)
+
+
 def _entities(eg: EcosystemGraph, types: Iterable[str] | None = None) -> list[str]:
     wanted = _ENTITY_VALUES if types is None else frozenset(types)
     return [n for n, kind in eg.G.nodes(data="type") if kind in wanted]
@@ -229,10 +246,7 @@ def overview(
         ),
         stats={"entities in graph": f"{total:,}", "sized by": size_by},
     )
-    if len(kept) < total:
-        meta.notices.append(_top_k_notice(len(kept), total, size_by))
-    net = EcosystemNetwork(meta, directed=True)
-    b = _Builder(eg, net, scores, size_by)
+    net, b = _start(eg, meta, kept, total, scores, size_by)
     for rank, node in enumerate(sorted(kept, key=lambda n: (-scores.get(n, 0.0), n))):
         extra: dict[str, Any] = {"font": {"size": 30}} if rank < LABELLED_TOP else {}
         b.entity(node, **extra)
@@ -377,10 +391,7 @@ def city_ego(
         ),
         stats={"entities": f"{len(kept):,}", "sized by": size_by},
     )
-    if len(kept) < total:
-        meta.notices.append(_top_k_notice(len(kept), total, size_by))
-    net = EcosystemNetwork(meta, directed=True)
-    b = _Builder(eg, net, scores, size_by)
+    net, b = _start(eg, meta, kept, total, scores, size_by)
     b.entity(centre, size=46, borderWidth=4, level=0)
     for node in sorted(kept - {centre}, key=lambda n: (hops[n], -scores.get(n, 0.0), n)):
         b.entity(node)
@@ -521,10 +532,7 @@ def plans(
         ),
         stats={"plans": len(plan_ids), "entities": f"{len(kept):,}"},
     )
-    if len(kept) < total:
-        meta.notices.append(_top_k_notice(len(kept), total, size_by))
-    net = EcosystemNetwork(meta, directed=True, hierarchical=True)
-    b = _Builder(eg, net, scores, size_by)
+    net, b = _start(eg, meta, kept, total, scores, size_by, hierarchical=True)
     for node in sorted(kept, key=lambda n: (level[n], -scores.get(n, 0.0), n)):
         b.entity(node, level=level[node])
     for u, v, a in edges:
@@ -605,15 +613,12 @@ def geographic(
             f"{unplaced} entities have no place with a position (no city, state or country they are "
             "located in); they are left out of this view."
         )
-    if len(kept) < total:
-        meta.notices.append(_top_k_notice(len(kept), total, size_by))
-    net = EcosystemNetwork(meta, directed=True)
-    b = _Builder(eg, net, scores, size_by)
+    net, b = _start(eg, meta, kept, total, scores, size_by)
     centres: dict[str, tuple[float, float]] = {}
     for city in located:
         x, y, _ = positions[city]
         centres[city] = (x, y)
-        b.entity(city, x=x, y=y, physics=False, size=max(b.size(city), 14), font={"size": 26})
+        b.entity(city, x=x, y=y, physics=False, size=max(b.size(city), 14), font={"size": 64})
     for place, (x, y, n_cities) in anchors.items():
         if place in kept:
             centres[place] = (x, y)
@@ -623,7 +628,7 @@ def geographic(
                 y=y,
                 physics=False,
                 size=12,
-                font={"size": 20, "color": "#2a6f66"},
+                font={"size": 44, "color": "#2a6f66"},
                 note=f"drawn at the centre of its {n_cities} placed city(ies); it has no single point",
             )
     for home, members in around.items():
@@ -727,10 +732,7 @@ def rankings(
         ),
         stats={"rankings": len(chosen), "members": sum(1 for v in level.values() if v == 1)},
     )
-    if len(kept) < total:
-        meta.notices.append(_top_k_notice(len(kept), total, size_by))
-    net = EcosystemNetwork(meta, directed=True)
-    b = _Builder(eg, net, scores, size_by)
+    net, b = _start(eg, meta, kept, total, scores, size_by)
     for node in sorted(kept, key=lambda n: (level[n], -scores.get(n, 0.0), n)):
         b.entity(node)
     for u, v, a in edges:

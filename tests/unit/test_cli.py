@@ -64,7 +64,7 @@ def test_load_reports_a_validation_error_in_one_line(write_table: WriteTable) ->
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("load", "info", "search", "export"):
+    for command in ("load", "info", "search", "export", "viz", "demo"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.stdout, command

@@ -1,0 +1,67 @@
+"""`aieco viz` and `aieco demo` from the command line."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from aieco.cli import app
+
+runner = CliRunner()
+
+
+def _page_nodes(path: Path) -> list[dict[str, object]]:
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r'<script type="application/json" id="aieco-data">(.*?)</script>', text, re.S)
+    assert match is not None
+    nodes: list[dict[str, object]] = json.loads(match.group(1))["nodes"]
+    return nodes
+
+
+def test_viz_city_by_traditional_name(tmp_path: Path) -> None:
+    out = tmp_path / "sz.html"
+    result = runner.invoke(app, ["viz", "city", "--city", "深圳", "--depth", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    ids = {n["id"] for n in _page_nodes(out)}
+    assert "shenzhen" in ids
+    assert "tencent" in ids  # headquartered in Shenzhen (seed 000)
+
+
+def test_viz_city_needs_a_city(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["viz", "city", "--out", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_viz_unknown_city_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["viz", "city", "--city", "Atlantis", "--out", str(tmp_path / "x.html")])
+    assert result.exit_code == 1
+    assert "Atlantis" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_viz_degrades_a_big_synthetic_graph(tmp_path: Path) -> None:
+    out = tmp_path / "big.html"
+    result = runner.invoke(
+        app, ["viz", "overview", "--synthetic", "2000", "--max-nodes", "150", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(_page_nodes(out)) == 150
+    assert "150 most central" in result.stderr
+    assert "150 most central" in out.read_text(encoding="utf-8")
+
+
+def test_demo_writes_every_view_and_a_dashboard(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-report"])
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', index)
+    assert len(set(links)) == 6
+    for link in links:
+        assert (tmp_path / link).is_file(), link
+    for thumb in re.findall(r'src="([^"]+)"', index):
+        assert (tmp_path / thumb).read_bytes()[:4] == b"\x89PNG"
