@@ -69,19 +69,20 @@ def check_dataset(data: Dataset) -> list[Problem]:
 
     documents = {src.id: src for src, _ in data.sources}
 
+    def check_source_ref(ref: str, field: str, origin: Origin) -> None:
+        # a source whose own row failed was reported where it was defined
+        if ref not in documents and ref not in data.failed_ids:
+            problems.append(_problem(origin, field, f"unknown source {ref!r}"))
+
     def check_provenance(rec: EntityRecord | RelationRecord | ObservationRecord, origin: Origin) -> None:
+        check_source_ref(rec.source, "source", origin)
         doc = documents.get(rec.source)
-        if doc is None and rec.source in data.failed_ids:
-            pass
-        elif doc is None:
-            problems.append(_problem(origin, "source", f"unknown source {rec.source!r}"))
-        elif doc.file and not rec.quote:
+        if doc is not None and doc.file and not rec.quote:
             problems.append(
                 _problem(origin, "quote", f"a fact from document {doc.id!r} needs the quoted sentence")
             )
         for extra in rec.see_also:
-            if extra not in documents:
-                problems.append(_problem(origin, "see_also", f"unknown source {extra!r}"))
+            check_source_ref(extra, "see_also", origin)
 
     def check_entity_ref(ref: str, field: str, origin: Origin) -> NodeType | None:
         kind = kinds.get(ref)
@@ -96,8 +97,8 @@ def check_dataset(data: Dataset) -> list[Problem]:
 
     for ent, origin in data.entities:
         check_provenance(ent, origin)
-        if ent.coord_source and ent.coord_source not in documents:
-            problems.append(_problem(origin, "coord_source", f"unknown source {ent.coord_source!r}"))
+        if ent.coord_source:
+            check_source_ref(ent.coord_source, "coord_source", origin)
 
     rel_keys: dict[str, Origin] = {}
     for rel, origin in data.relations:
