@@ -1,4 +1,20 @@
-"""The aieco exception hierarchy: every error aieco raises derives from `AiecoError`."""
+"""The aieco exception hierarchy: every error aieco raises derives from `AiecoError`.
+
+Each class carries the exit code the command line gives it (``exit_code``); the CLI prints
+one line for any of them and never a traceback (unless ``--verbose``):
+
+====  ==================================================================================
+code  meaning
+====  ==================================================================================
+0     success
+1     bad input: data that fails validation, an argument out of range, an unknown name
+2     bad usage: an unknown command or option, a value of the wrong kind (from the parser)
+3     Neo4j: the server cannot be reached, refuses the credentials, or fails the request
+4     files: a path cannot be read or written (missing, a folder, no permission, disk full)
+====  ==================================================================================
+
+This module is the bottom of the package: it imports nothing from aieco.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +23,19 @@ from dataclasses import dataclass
 
 class AiecoError(Exception):
     """Base class of every error raised by aieco."""
+
+    #: The exit code of the command line for this error.
+    exit_code: int = 1
+
+
+class InvalidArgumentError(AiecoError, ValueError):
+    """An argument is out of range or of the wrong kind (e.g. a synthetic graph of 5 nodes)."""
+
+
+class FileAccessError(AiecoError):
+    """A path could not be read or written; the message names the path and the reason."""
+
+    exit_code = 4
 
 
 @dataclass(frozen=True)
@@ -67,12 +96,18 @@ class SchemaError(AiecoError):
     """A node type, relationship type or property is not in the schema."""
 
 
-class ExportError(AiecoError):
-    """A graph could not be exported or re-imported."""
+class ExportError(FileAccessError):
+    """A graph, view or report could not be written."""
+
+
+class QueryError(AiecoError, ValueError):
+    """A query name, engine or parameter is wrong."""
 
 
 class Neo4jError(AiecoError):
     """Base class of Neo4j connection and server errors."""
+
+    exit_code = 3
 
 
 class Neo4jConnectionError(Neo4jError):

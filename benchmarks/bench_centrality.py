@@ -23,9 +23,10 @@ import igraph as ig
 import networkx as nx
 
 import aieco
-from aieco.graph import centrality as C
-from aieco.graph.communities import louvain
 from aieco.graph.projection import project
+from aieco.metrics import centrality as C
+from aieco.metrics.communities import louvain
+from aieco.metrics.engines import MetricEngine
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -61,7 +62,7 @@ def igraph_peer(H: nx.Graph, measure: str, k: int, seed: int) -> float:
     return timed(work)
 
 
-def aieco_run(H: nx.Graph, measure: str, k: int, seed: int, engine: C.Engine) -> float:
+def aieco_run(H: nx.Graph, measure: str, k: int, seed: int, engine: MetricEngine) -> float:
     if measure == "communities":
         return timed(lambda: louvain(H, seed=seed))
     options: dict[str, Any] = {"k": k, "seed": seed} if measure == "betweenness" else {}

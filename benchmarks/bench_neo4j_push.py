@@ -27,8 +27,8 @@ import networkx as nx
 
 import aieco
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.neo4j_store import Neo4jSettings, Neo4jStore
-from aieco.graph.server import NEO4J_VERSION, LocalNeo4jServer
+from aieco.neo4j.server import NEO4J_VERSION, LocalNeo4jServer
+from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 
 
 def timed_push(store: Neo4jStore, eg: EcosystemGraph, batch_size: int) -> dict[str, Any]:

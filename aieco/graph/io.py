@@ -10,11 +10,12 @@ import csv
 import json
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import networkx as nx
 
-from aieco.errors import ExportError
+from aieco.atomic import atomic_path, ensure_folder
+from aieco.errors import InvalidArgumentError
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import (
     DERIVED_RELS,
@@ -29,6 +30,7 @@ from aieco.graph.schema import (
 logger = logging.getLogger(__name__)
 
 ExportFormat = Literal["json", "graphml", "csv"]
+EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 
 
 #: Node-link keys. Edge endpoints are called ``from``/``to`` (as in the CSV tables) because
@@ -54,7 +56,7 @@ def _cell(value: Any) -> str:
 
 def write_csv_tables(eg: EcosystemGraph, folder: Path) -> list[Path]:
     """Write ``sources.csv``, ``entities.csv``, ``relations.csv`` and ``observations.csv``."""
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_folder(folder)
     G = eg.G
     tables: dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]] = {
         "sources.csv": (SOURCE_FIELDS, []),
@@ -77,7 +79,7 @@ def write_csv_tables(eg: EcosystemGraph, folder: Path) -> list[Path]:
     written = []
     for name, (fields, rows) in tables.items():
         path = folder / name
-        with path.open("w", encoding="utf-8", newline="") as fh:
+        with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(fields)
             for row in rows:
@@ -111,18 +113,17 @@ def export_graph(eg: EcosystemGraph, out: str | Path, *, fmt: ExportFormat) -> l
         ``"json"`` (node-link), ``"graphml"`` or ``"csv"``.
     """
     path = Path(out)
-    try:
-        if fmt == "csv":
-            return write_csv_tables(eg, path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".partial")
+    if fmt == "csv":
+        return write_csv_tables(eg, path)
+    with atomic_path(path) as tmp:  # never leave a half-written export behind
         if fmt == "json":
             with tmp.open("w", encoding="utf-8") as fh:
                 json.dump(to_node_link(eg), fh, ensure_ascii=False, indent=1, default=str)
-        else:
+        elif fmt == "graphml":
             nx.write_graphml(_graphml_safe(eg.G), tmp, named_key_ids=True)
-        tmp.replace(path)  # never leave a half-written export behind
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc}") from exc
+        else:
+            raise InvalidArgumentError(
+                f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}"
+            )
     logger.info("exported %s to %s", fmt, path)
     return [path]

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.schema import DERIVED_RELS, ENTITY_TYPES
+from aieco.graph.schema import DERIVED_RELS, ENTITY_TYPES, ORG_PROJECTION_TYPES, PLACE_TYPES
 
 
 def valid_in(attrs: Mapping[str, Any], year: int) -> bool:
@@ -81,15 +81,17 @@ class Projection:
         }
 
 
+#: The names of the projections offered on the command line.
+ProjectionName = Literal["all", "organisations", "places", "directed", "talent"]
 #: Named projections offered on the command line.
-PROJECTIONS: dict[str, Projection] = {
+PROJECTIONS: dict[ProjectionName, Projection] = {
     "all": Projection(),
     "organisations": Projection(
-        node_types=frozenset({"Company", "University", "ResearchLab", "GovernmentBody", "Person", "AIModel"}),
+        node_types=frozenset(t.value for t in ORG_PROJECTION_TYPES),
         name="organisations, people and models; all relationships, undirected",
     ),
     "places": Projection(
-        node_types=frozenset({"City", "Region", "Country"}),
+        node_types=frozenset(t.value for t in PLACE_TYPES),
         name="places only; all relationships, undirected",
     ),
     "directed": Projection(directed=True, name="all entities, all relationships, directed"),

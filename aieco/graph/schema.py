@@ -88,6 +88,21 @@ GEO_TYPES: frozenset[NodeType] = PLACE_TYPES | SITE_TYPES
 PERIOD_TYPES: frozenset[NodeType] = frozenset({NodeType.PLAN, NodeType.RANKING})
 #: Relationship types that aieco derives from observations; never written by hand.
 DERIVED_RELS: frozenset[RelType] = frozenset({RelType.ABOUT, RelType.RELATIVE_TO})
+#: Containment: what places an entity inside a place (queries spell it ``[:LOCATED_IN|HEADQUARTERED_IN]``).
+CONTAINMENT_RELS: frozenset[RelType] = frozenset({RelType.LOCATED_IN, RelType.HEADQUARTERED_IN})
+#: "The government side" of a public–private pair: bodies, plans, zones and places standing for them.
+GOVERNMENT_SIDE_TYPES: frozenset[NodeType] = PLACE_TYPES | frozenset(
+    {NodeType.GOVERNMENT_BODY, NodeType.PLAN, NodeType.PARK}
+)
+#: Organisations, the people in them and the models they ship (the "organisations" projection).
+ORG_PROJECTION_TYPES: frozenset[NodeType] = ORG_TYPES | frozenset({NodeType.PERSON, NodeType.AI_MODEL})
+
+#: Place levels, smallest first: the levels of roll-ups, place queries and views.
+PlaceLevel = Literal["City", "Region", "Country"]
+PLACE_LEVELS: tuple[PlaceLevel, ...] = ("City", "Region", "Country")
+
+#: Families of relationship types (the views colour edges by family).
+RelFamily = Literal["place", "policy", "market", "people", "product", "claim"]
 
 _ACTORS = ORG_TYPES | {NodeType.PERSON}
 _ANY = ENTITY_TYPES
@@ -100,6 +115,7 @@ class RelSpec:
     sources: frozenset[NodeType]
     targets: frozenset[NodeType]
     meaning: str
+    family: RelFamily
     needs_weight: bool = False
 
 
@@ -108,48 +124,70 @@ REL_SPECS: dict[RelType, RelSpec] = {
         PLACE_TYPES | ORG_TYPES | SITE_TYPES | {NodeType.PERSON},
         PLACE_TYPES | {NodeType.PARK},
         "sits inside a place or park",
+        family="place",
     ),
-    RelType.PART_OF: RelSpec(_ANY, _ANY, "is a part, unit or sub-programme of"),
-    RelType.HEADQUARTERED_IN: RelSpec(ORG_TYPES, PLACE_TYPES, "has its headquarters in"),
+    RelType.PART_OF: RelSpec(_ANY, _ANY, "is a part, unit or sub-programme of", family="place"),
+    RelType.HEADQUARTERED_IN: RelSpec(ORG_TYPES, PLACE_TYPES, "has its headquarters in", family="place"),
     RelType.ISSUED_BY: RelSpec(
         frozenset({NodeType.PLAN, NodeType.RANKING}),
         _ACTORS | PLACE_TYPES,
         "was issued or published by (a body, or a place standing for its government)",
+        family="policy",
     ),
     RelType.SUPPORTS: RelSpec(
         _ACTORS | PLACE_TYPES | SITE_TYPES | {NodeType.PLAN},
         _ANY,
         "supports (policy, endorsement, deployment scenarios, resources)",
+        family="policy",
     ),
-    RelType.TARGETS: RelSpec(frozenset({NodeType.PLAN}), _ANY, "has as its target or scope"),
-    RelType.PARTNERS_WITH: RelSpec(_ACTORS | SITE_TYPES, _ACTORS | SITE_TYPES | PLACE_TYPES, "partners with"),
+    RelType.TARGETS: RelSpec(frozenset({NodeType.PLAN}), _ANY, "has as its target or scope", family="policy"),
+    RelType.PARTNERS_WITH: RelSpec(
+        _ACTORS | SITE_TYPES, _ACTORS | SITE_TYPES | PLACE_TYPES, "partners with", family="market"
+    ),
     RelType.LISTED_IN: RelSpec(
         _ACTORS | PLACE_TYPES | {NodeType.AI_MODEL},
         frozenset({NodeType.RANKING}),
         "appears in a ranking or list (with rank, count and year)",
+        family="market",
     ),
     RelType.MEMBER_OF: RelSpec(
         _ACTORS | PLACE_TYPES | {NodeType.AI_MODEL},
         frozenset({NodeType.RANKING}) | ORG_TYPES,
         "is a member of a group, batch or organisation",
+        family="market",
     ),
-    RelType.DEVELOPS: RelSpec(_ACTORS, frozenset({NodeType.AI_MODEL}), "develops a model or product"),
-    RelType.SPUN_OFF_FROM: RelSpec(ORG_TYPES, ORG_TYPES, "was founded out of (people or assets came from)"),
-    RelType.FOUNDED: RelSpec(frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES, "founded"),
-    RelType.LEADS: RelSpec(frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES | {NodeType.PLAN}, "leads"),
-    RelType.WORKS_AT: RelSpec(frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES, "works at"),
+    RelType.DEVELOPS: RelSpec(
+        _ACTORS, frozenset({NodeType.AI_MODEL}), "develops a model or product", family="product"
+    ),
+    RelType.SPUN_OFF_FROM: RelSpec(
+        ORG_TYPES, ORG_TYPES, "was founded out of (people or assets came from)", family="product"
+    ),
+    RelType.FOUNDED: RelSpec(
+        frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES, "founded", family="people"
+    ),
+    RelType.LEADS: RelSpec(
+        frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES | {NodeType.PLAN}, "leads", family="people"
+    ),
+    RelType.WORKS_AT: RelSpec(
+        frozenset({NodeType.PERSON}), ORG_TYPES | SITE_TYPES, "works at", family="people"
+    ),
     RelType.TALENT_FLOW: RelSpec(
         PLACE_TYPES | ORG_TYPES,
         PLACE_TYPES | ORG_TYPES,
         "talent moves from → to (weighted by share or count)",
+        family="people",
         needs_weight=True,
     ),
-    RelType.FUNDS: RelSpec(_ACTORS | {NodeType.PLAN}, _ANY - {NodeType.PERSON}, "funds or invests in"),
-    RelType.HOSTS: RelSpec(PLACE_TYPES | SITE_TYPES | ORG_TYPES, _ANY - PLACE_TYPES, "hosts (on its ground)"),
-    RelType.OPERATES: RelSpec(ORG_TYPES, SITE_TYPES, "builds or operates a site"),
-    RelType.ABOUT: RelSpec(frozenset({NodeType.OBSERVATION}), _ANY, "the subject of a claim"),
+    RelType.FUNDS: RelSpec(
+        _ACTORS | {NodeType.PLAN}, _ANY - {NodeType.PERSON}, "funds or invests in", family="market"
+    ),
+    RelType.HOSTS: RelSpec(
+        PLACE_TYPES | SITE_TYPES | ORG_TYPES, _ANY - PLACE_TYPES, "hosts (on its ground)", family="place"
+    ),
+    RelType.OPERATES: RelSpec(ORG_TYPES, SITE_TYPES, "builds or operates a site", family="market"),
+    RelType.ABOUT: RelSpec(frozenset({NodeType.OBSERVATION}), _ANY, "the subject of a claim", family="claim"),
     RelType.RELATIVE_TO: RelSpec(
-        frozenset({NodeType.OBSERVATION}), _ANY, "the whole a share or comparison refers to"
+        frozenset({NodeType.OBSERVATION}), _ANY, "the whole a share or comparison refers to", family="claim"
     ),
 }
 

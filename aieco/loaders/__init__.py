@@ -1,4 +1,8 @@
-"""Readers that turn sources into validated records and graphs."""
+"""Loaders (``graph_from_<source>``): the bundled dataset, users' CSV/JSON files and synthetic
+ecosystems, each validated against the schema and all-or-nothing.
+
+Imports :mod:`aieco.graph` and :mod:`aieco.errors` only.
+"""
 
 from aieco.loaders.bundled import graph_from_bundled
 from aieco.loaders.files import graph_from_files, load_dataset, read_dataset

@@ -26,10 +26,14 @@ import networkx as nx
 import numpy as np
 
 from aieco._version import __version__
+from aieco.errors import InvalidArgumentError
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import NodeType, RelType
 
 logger = logging.getLogger(__name__)
+
+#: The smallest synthetic graph (places nest three deep and every type needs a few members).
+MIN_SYNTHETIC_NODES = 20
 
 #: Share of non-place entities given to each type.
 _MIX: tuple[tuple[NodeType, float, str], ...] = (
@@ -76,8 +80,10 @@ def graph_from_synthetic(
     >>> eg.number_of_entities()
     200
     """
-    if n_nodes < 20:
-        raise ValueError("n_nodes must be at least 20")
+    if n_nodes < MIN_SYNTHETIC_NODES:
+        raise InvalidArgumentError(
+            f"a synthetic graph needs at least {MIN_SYNTHETIC_NODES} nodes; got {n_nodes}"
+        )
     rng = np.random.default_rng(seed)
     G = nx.MultiDiGraph()
     src = "synthetic"

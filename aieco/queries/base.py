@@ -15,14 +15,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from aieco.errors import AiecoError
+from aieco.errors import QueryError
 from aieco.graph.ecosystem import EcosystemGraph
 
 ParamType = Literal["str", "int", "float", "entity", "choice", "entities"]
 
-
-class QueryError(AiecoError):
-    """A query name or parameter is wrong."""
+#: Integers Neo4j can hold (64-bit signed); both engines refuse anything beyond.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,8 @@ class Param:
                 out = str(value).strip()
         except (TypeError, ValueError):
             raise QueryError(f"parameter {self.name!r} must be {self.type}, got {value!r}") from None
+        if self.type == "int" and not INT64_MIN <= out <= INT64_MAX:
+            raise QueryError(f"parameter {self.name!r} must fit in 64 bits; got {value!r}")
         if self.type == "choice" and out not in self.choices:
             raise QueryError(f"parameter {self.name!r} must be one of {', '.join(self.choices)}; got {out!r}")
         if self.type == "entity" and not out:

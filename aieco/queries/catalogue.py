@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from aieco.errors import QueryError
 from aieco.queries import entities, flows, places, quality
-from aieco.queries.base import Query, QueryError
+from aieco.queries.base import Query
 
 if TYPE_CHECKING:
     from aieco.graph.ecosystem import EcosystemGraph
-    from aieco.graph.neo4j_store import Neo4jStore
+    from aieco.neo4j.store import Neo4jStore
 
-Engine = Literal["networkx", "neo4j"]
+QueryEngine = Literal["networkx", "neo4j"]
 
 CATALOGUE: dict[str, Query] = {
     q.name: q for q in (*entities.QUERIES, *places.QUERIES, *flows.QUERIES, *quality.QUERIES)
@@ -45,7 +46,7 @@ def run_query(
     name: str,
     params: Mapping[str, Any] | None = None,
     *,
-    engine: Engine = "networkx",
+    engine: QueryEngine = "networkx",
     graph: EcosystemGraph | None = None,
     store: Neo4jStore | None = None,
 ) -> pd.DataFrame:
@@ -63,7 +64,7 @@ def run_query(
     graph
         The graph for the networkx engine (default: the bundled dataset).
     store
-        A connected :class:`~aieco.graph.neo4j_store.Neo4jStore` for the neo4j engine.
+        A connected :class:`~aieco.neo4j.store.Neo4jStore` for the neo4j engine.
 
     Returns
     -------

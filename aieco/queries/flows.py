@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.schema import GOVERNMENT_SIDE_TYPES, ORG_TYPES
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.nxcommon import name, place_at_level, relationships
 
@@ -135,7 +136,7 @@ PLAN_INFLUENCE = Query(
     examples=({"plan": "anhui-ngai-plan"}, {"plan": "guangdong-ai-plan"}),
 )
 
-GOVERNMENT_SIDE = ("GovernmentBody", "City", "Region", "Country", "Plan", "Park")
+GOVERNMENT_SIDE = frozenset(t.value for t in GOVERNMENT_SIDE_TYPES)
 PAIR_RELATIONS = ("SUPPORTS", "PARTNERS_WITH", "FUNDS")
 
 
@@ -178,7 +179,7 @@ GOV_PAIRS = Query(
     examples=({"company": "iflytek"}, {"company": "baidu"}),
 )
 
-ORG_TYPES = ("Company", "University", "ResearchLab", "GovernmentBody")
+ORGANISATIONS = frozenset(t.value for t in ORG_TYPES)
 
 
 def _co_membership(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
@@ -188,10 +189,14 @@ def _co_membership(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
         if (
             a["type"] in ("LISTED_IN", "MEMBER_OF")
             and G.nodes[v]["type"] == "Ranking"
-            and G.nodes[u]["type"] in ORG_TYPES
+            and G.nodes[u]["type"] in ORGANISATIONS
         ):
             groups[v].add(u)
-        elif a["type"] in PLAN_RELATIONS and G.nodes[u]["type"] == "Plan" and G.nodes[v]["type"] in ORG_TYPES:
+        elif (
+            a["type"] in PLAN_RELATIONS
+            and G.nodes[u]["type"] == "Plan"
+            and G.nodes[v]["type"] in ORGANISATIONS
+        ):
             groups[u].add(v)
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     for group, members in groups.items():

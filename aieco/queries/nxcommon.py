@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from aieco.graph.places import CONTAINMENT, MEMBER_HOPS, PLACE_HOPS, members_of, place_at_level
+from aieco.graph.containment import CONTAINMENT, MEMBER_HOPS, PLACE_HOPS, members_of, place_at_level
 from aieco.graph.schema import DERIVED_RELS, NodeType
 
 __all__ = [

@@ -8,14 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from aieco.graph.concentration import concentration_stats
-from aieco.graph.density import city_density
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.schema import PLACE_LEVELS
+from aieco.metrics.concentration import concentration_stats
+from aieco.metrics.density import city_density
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.entities import ENTITY_TYPE_CHOICES
 from aieco.queries.nxcommon import degrees, members_of, name, place_at_level
 
-LEVELS = ("City", "Region", "Country")
+LEVELS = PLACE_LEVELS
 _LEVEL = Param("level", "choice", "City", "Place level: City, Region or Country.", choices=LEVELS)
 
 

@@ -1,4 +1,8 @@
-"""Interactive network views (pyvis), written as self-contained offline HTML pages."""
+"""Interactive network views (pyvis), written as self-contained offline HTML pages, their
+layouts, thumbnails and the demo dashboard.
+
+Imports :mod:`aieco.metrics`, :mod:`aieco.report` (for the demo), :mod:`aieco.graph` and below.
+"""
 
 from aieco.viz.network import EcosystemNetwork, ViewMeta
 from aieco.viz.views import (

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aieco._version import __version__
-from aieco.errors import ExportError
+from aieco.atomic import ensure_folder, write_bytes, write_text
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.viz.network import environment
 from aieco.viz.thumbnail import thumbnail_png
@@ -73,10 +73,7 @@ def write_demo(
     The files written, index.html last.
     """
     out = Path(out_dir)
-    try:
-        (out / "thumbs").mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create {out}: {exc.strerror or exc}") from exc
+    ensure_folder(out / "thumbs")
     steps = len(views) + (1 if with_report else 0) + 1
     done = 0
 
@@ -92,8 +89,7 @@ def write_demo(
         net = build_view(eg, spec.view, **spec.options)
         written.append(net.write(out / f"{spec.slug}.html"))
         thumb = out / "thumbs" / f"{spec.slug}.png"
-        thumb.write_bytes(thumbnail_png(net))
-        written.append(thumb)
+        written.append(write_bytes(thumb, thumbnail_png(net)))
         cards.append(
             DashboardCard(
                 href=f"{spec.slug}.html",
@@ -137,8 +133,7 @@ def write_demo(
             created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         )
     )
-    index = out / "index.html"
-    index.write_text(html, encoding="utf-8")
+    index = write_text(out / "index.html", html)
     written.append(index)
     step("index")
     logger.info("wrote the dashboard to %s", index)

@@ -25,7 +25,8 @@ from typing import Any
 from pyvis.network import Network
 
 from aieco._version import __version__
-from aieco.errors import ExportError
+from aieco.atomic import write_text
+from aieco.errors import ExportError, ViewError
 from aieco.viz.style import edge_families, node_style
 
 logger = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
     def add_edge(self, source: str, to: str, **options: Any) -> None:
         """Add an edge once per (source, target, type); both ends must be nodes already."""
         if source not in self._node_set or to not in self._node_set:
-            raise KeyError(f"edge {source!r} → {to!r} joins a node that is not in the view")
+            raise ViewError(f"edge {source!r} → {to!r} joins a node that is not in the view")
         key = (source, to, str(options.get("type", "")))
         if key in self._edge_keys:
             return
@@ -201,15 +202,7 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
 
     def write(self, path: str | Path) -> Path:
         """Write the page to ``path`` (written whole to a temporary file, then renamed)."""
-        target = Path(path)
-        html = self.to_html()
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            tmp.write_text(html, encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        target = write_text(path, self.to_html())
         logger.info("wrote %s (%d nodes, %d edges)", target, len(self.nodes), len(self.edges))
         return target
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aieco.graph.schema import NodeType, RelType
+from aieco.graph.schema import REL_SPECS, NodeType, RelFamily, RelType
 
 
 @dataclass(frozen=True)
@@ -36,33 +36,14 @@ NODE_STYLES: dict[str, TypeStyle] = {
 #: The style of an aggregate node (many entities drawn as one).
 AGGREGATE_STYLE = TypeStyle("#6c757d", "dot", "o", "Group of entities")
 
-#: Edge colours by relationship family.
-_REL_FAMILY: dict[str, tuple[str, str]] = {
+#: Edge colours and legend words by relationship family (the schema gives each type its family).
+REL_FAMILY_STYLES: dict[RelFamily, tuple[str, str]] = {
     "place": ("#9fb3c8", "containment"),
     "policy": ("#c0392b", "policy and support"),
     "market": ("#e67e22", "partnership, funding, lists"),
     "people": ("#8e44ad", "people and talent"),
     "product": ("#d35fb7", "products and spin-offs"),
-}
-_REL_TO_FAMILY: dict[str, str] = {
-    RelType.LOCATED_IN.value: "place",
-    RelType.PART_OF.value: "place",
-    RelType.HEADQUARTERED_IN.value: "place",
-    RelType.HOSTS.value: "place",
-    RelType.ISSUED_BY.value: "policy",
-    RelType.SUPPORTS.value: "policy",
-    RelType.TARGETS.value: "policy",
-    RelType.FUNDS.value: "market",
-    RelType.PARTNERS_WITH.value: "market",
-    RelType.LISTED_IN.value: "market",
-    RelType.MEMBER_OF.value: "market",
-    RelType.OPERATES.value: "market",
-    RelType.FOUNDED.value: "people",
-    RelType.LEADS.value: "people",
-    RelType.WORKS_AT.value: "people",
-    RelType.TALENT_FLOW.value: "people",
-    RelType.DEVELOPS.value: "product",
-    RelType.SPUN_OFF_FROM.value: "product",
+    "claim": ("#adb5bd", "figures and what they refer to"),
 }
 
 
@@ -81,10 +62,14 @@ def edge_color(rel_type: str) -> str:
     >>> edge_color("SUPPORTS") == edge_color("ISSUED_BY")
     True
     """
-    family = _REL_TO_FAMILY.get(rel_type, "market")
-    return _REL_FAMILY[family][0]
+    try:
+        family = REL_SPECS[RelType(rel_type)].family
+    except ValueError:
+        family = "market"
+    return REL_FAMILY_STYLES[family][0]
 
 
 def edge_families() -> list[tuple[str, str]]:
     """(colour, meaning) of each edge family, for legends."""
-    return list(_REL_FAMILY.values())
+    drawn = [f for f in REL_FAMILY_STYLES if f != "claim"]  # claims are not drawn as edges
+    return [REL_FAMILY_STYLES[f] for f in drawn]

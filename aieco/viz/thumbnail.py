@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import math
 from typing import Any
 
-import networkx as nx
-
+from aieco.viz.layout import layout
 from aieco.viz.network import EcosystemNetwork
 from aieco.viz.style import node_style
 
@@ -20,27 +18,6 @@ _MARKERS = {
     "square": "s",
     "diamond": "D",
 }
-
-
-def layout(net: EcosystemNetwork, *, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Positions of the view's nodes: their fixed x/y if they have them, else a seeded layout.
-
-    Canvas y grows downwards; the positions returned grow upwards, as in a plot.
-    """
-    fixed = {n["id"]: (float(n["x"]), -float(n["y"])) for n in net.nodes if "x" in n and "y" in n}
-    if len(fixed) == len(net.nodes):
-        return fixed
-    H = nx.Graph()
-    H.add_nodes_from(n["id"] for n in net.nodes)
-    H.add_edges_from((e["from"], e["to"]) for e in net.edges)
-    if net.hierarchical:
-        for n in net.nodes:
-            H.nodes[n["id"]]["layer"] = int(n.get("level", 0))
-        pos = nx.multipartite_layout(H, subset_key="layer")
-    else:
-        k = 1.6 / math.sqrt(max(len(H), 1))
-        pos = nx.spring_layout(H, seed=seed, k=k, iterations=80)
-    return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
 
 
 def thumbnail_png(net: EcosystemNetwork, *, width: float = 4.8, height: float = 3.0, dpi: int = 80) -> bytes:

@@ -30,181 +30,41 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from aieco.errors import ViewError
-from aieco.graph import centrality as C
+from aieco.graph.containment import CONTAINMENT, place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.places import CONTAINMENT, members_of, place_at_level
-from aieco.graph.projection import Projection, project
-from aieco.graph.schema import (
-    DERIVED_RELS,
-    ENTITY_TYPES,
-    ORG_TYPES,
-    PLACE_TYPES,
-    SITE_TYPES,
-    NodeType,
-    RelType,
+from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, PLACE_TYPES, SITE_TYPES, NodeType, RelType
+from aieco.viz.builder import (
+    DEFAULT_MAX_NODES,
+    DERIVED_VALUES,
+    ENTITY_VALUES,
+    LABELLED_TOP,
+    Degrade,
+    SizeBy,
+    ViewBuilder,
+    ViewName,
+    check_max_nodes,
+    entities_of,
+    keep_top,
+    start_view,
+    top_k_notice,
+    view_scores,
 )
-from aieco.viz.elements import edge_title, esc, label_of, observation_index, search_text, tooltip_html
+from aieco.viz.elements import label_of
+from aieco.viz.geo import geographic
 from aieco.viz.network import EcosystemNetwork, ViewMeta
-from aieco.viz.style import AGGREGATE_STYLE, edge_color, node_style
+from aieco.viz.style import AGGREGATE_STYLE, node_style
 
 logger = logging.getLogger(__name__)
 
-ViewName = Literal["overview", "city", "talent", "plans", "geo", "rankings"]
-SizeBy = Literal["pagerank", "degree", "betweenness", "eigenvector", "closeness", "harmonic"]
-Degrade = Literal["top-k", "aggregate"]
+__all__ = ["DEFAULT_MAX_NODES", "VIEWS", "Degrade", "SizeBy", "ViewName", "build_view", "geographic"]
 
-#: Above this many entities a view keeps the most central ones (benchmarks/bench_viz.py: Chromium
-#: draws the first frame of 1,000 dense entities in ~6 s on 2 cores, of 2,000 in ~13 s).
-DEFAULT_MAX_NODES = 1000
-#: How many of the most central nodes get labels readable when the whole view is in sight.
-LABELLED_TOP = 25
-#: Pixels per degree of latitude in the geographic view.
-GEO_SCALE = 80.0
-#: Longitude gaps wider than this (degrees) are cut out of the geographic view.
-GEO_GAP = 30.0
-
-_ENTITY_VALUES = frozenset(t.value for t in ENTITY_TYPES)
 _PLACE_VALUES = frozenset(t.value for t in PLACE_TYPES)
 _ORG_VALUES = frozenset(t.value for t in ORG_TYPES)
 _SITE_VALUES = frozenset(t.value for t in SITE_TYPES)
-_DERIVED = frozenset(r.value for r in DERIVED_RELS)
-
-
-# ---- shared machinery -------------------------------------------------------------------
-class _Builder:
-    """Adds entities and relationships of one graph to one network, consistently."""
-
-    def __init__(self, eg: EcosystemGraph, net: EcosystemNetwork, scores: Mapping[str, float], measure: str):
-        self.eg = eg
-        self.net = net
-        self.scores = scores
-        self.measure = measure
-        self.top = max(scores.values(), default=0.0) or 1.0
-        self.observations = observation_index(eg)
-
-    def size(self, node_id: str, *, base: float = 8.0, span: float = 34.0) -> float:
-        """Area-true size: the radius grows with the square root of the score."""
-        return round(base + span * math.sqrt(max(self.scores.get(node_id, 0.0), 0.0) / self.top), 2)
-
-    def entity(self, node_id: str, *, note: str = "", **extra: Any) -> None:
-        attrs = self.eg.G.nodes[node_id]
-        kind = str(attrs["type"])
-        style = node_style(kind)
-        score = self.scores.get(node_id)
-        options: dict[str, Any] = {
-            "label": label_of(attrs, node_id),
-            "shape": style.shape,
-            "color": style.color,
-            "size": self.size(node_id),
-            "type": kind,
-            "title": search_text(attrs, node_id),
-            "search": search_text(attrs, node_id),
-            "tooltip": tooltip_html(
-                self.eg,
-                node_id,
-                observations=self.observations,
-                score=(self.measure, score) if score is not None else None,
-                extra=f"<div class='note'>{esc(note)}</div>" if note else "",
-            ),
-        }
-        options.update(extra)
-        self.net.add_node(node_id, **options)
-
-    def relation(self, u: str, v: str, attrs: Mapping[str, Any], **extra: Any) -> None:
-        kind = str(attrs.get("type", ""))
-        options: dict[str, Any] = {
-            "type": kind,
-            "color": edge_color(kind),
-            "title": edge_title(self.eg, attrs, u, v),
-            "width": 1.2,
-        }
-        options.update(extra)
-        self.net.add_edge(u, v, **options)
-
-    def relations_among(self, kept: set[str], *, types: frozenset[str] | None = None) -> None:
-        """Every hand-written relationship whose two ends are both in the view."""
-        for u, v, attrs in self.eg.G.edges(data=True):
-            kind = attrs.get("type")
-            if kind in _DERIVED or u not in kept or v not in kept:
-                continue
-            if types is not None and kind not in types:
-                continue
-            self.relation(u, v, attrs)
-
-
-def _scores(eg: EcosystemGraph, measure: str) -> dict[str, float]:
-    H = project(eg, Projection())
-    options: dict[str, Any] = {}
-    if measure == "betweenness" and H.number_of_nodes() > 5000:
-        options["k"] = 256
-    if measure in ("closeness", "harmonic") and H.number_of_nodes() > 20000:
-        raise ViewError(
-            f"{measure} on {H.number_of_nodes()} entities takes hours; size by pagerank or degree"
-        )
-    try:
-        return C.compute(H, measure, engine="auto", **options)
-    except ValueError as exc:
-        raise ViewError(str(exc)) from exc
-
-
-def _keep_top(
-    candidates: Iterable[str],
-    scores: Mapping[str, float],
-    max_nodes: int,
-    *,
-    pinned: Iterable[str] = (),
-) -> tuple[set[str], int]:
-    """The ``max_nodes`` most central candidates (pinned ones always kept), and how many there were."""
-    pool = list(dict.fromkeys(candidates))
-    if len(pool) <= max_nodes:
-        return set(pool), len(pool)
-    keep = [p for p in pinned if p in set(pool)]
-    ranked = sorted(pool, key=lambda n: (-scores.get(n, 0.0), n))
-    for node in ranked:
-        if len(keep) >= max_nodes:
-            break
-        if node not in keep:
-            keep.append(node)
-    return set(keep), len(pool)
-
-
-def _top_k_notice(shown: int, total: int, measure: str) -> str:
-    return (
-        f"This view would hold {total:,} entities, more than a browser draws smoothly; it shows the "
-        f"{shown:,} most central by {measure}. Use --max-nodes to change the limit, or "
-        f"--aggregate (overview) to see every entity grouped by city and type."
-    )
-
-
-def _start(
-    eg: EcosystemGraph,
-    meta: ViewMeta,
-    kept: set[str],
-    total: int,
-    scores: Mapping[str, float],
-    size_by: str,
-    *,
-    hierarchical: bool = False,
-) -> tuple[EcosystemNetwork, _Builder]:
-    """The network of a view and its builder, with the top-k notice when entities were dropped."""
-    if len(kept) < total:
-        meta.notices.append(_top_k_notice(len(kept), total, size_by))
-    net = EcosystemNetwork(meta, directed=True, hierarchical=hierarchical)
-    return net, _Builder(eg, net, scores, size_by)
-
-
-def _entities(eg: EcosystemGraph, types: Iterable[str] | None = None) -> list[str]:
-    wanted = _ENTITY_VALUES if types is None else frozenset(types)
-    return [n for n, kind in eg.G.nodes(data="type") if kind in wanted]
-
-
-def _check_max(max_nodes: int) -> None:
-    if max_nodes < 1:
-        raise ViewError("max_nodes must be at least 1")
 
 
 # ---- overview ------------------------------------------------------------------------
@@ -229,12 +89,12 @@ def overview(
         ``"top-k"`` keeps the most central entities; ``"aggregate"`` draws one node per
         (city, type) group with the number of entities in it.
     """
-    _check_max(max_nodes)
-    scores = _scores(eg, size_by)
-    everything = _entities(eg)
+    check_max_nodes(max_nodes)
+    scores = view_scores(eg, size_by)
+    everything = entities_of(eg)
     if degrade == "aggregate" and len(everything) > max_nodes:
         return _aggregate_overview(eg, scores, size_by, len(everything))
-    kept, total = _keep_top(everything, scores, max_nodes)
+    kept, total = keep_top(everything, scores, max_nodes)
     meta = ViewMeta(
         view="overview",
         title="The AI innovation ecosystem: overview",
@@ -246,7 +106,7 @@ def overview(
         ),
         stats={"entities in graph": f"{total:,}", "sized by": size_by},
     )
-    net, b = _start(eg, meta, kept, total, scores, size_by)
+    net, b = start_view(eg, meta, kept, total, scores, size_by)
     for rank, node in enumerate(sorted(kept, key=lambda n: (-scores.get(n, 0.0), n))):
         extra: dict[str, Any] = {"font": {"size": 30}} if rank < LABELLED_TOP else {}
         b.entity(node, **extra)
@@ -259,13 +119,13 @@ def _aggregate_overview(
 ) -> EcosystemNetwork:
     G = eg.G
     group_of: dict[str, tuple[str, str]] = {}
-    for node in _entities(eg):
+    for node in entities_of(eg):
         kind = str(G.nodes[node]["type"])
         if kind in _PLACE_VALUES:
             group_of[node] = (node, kind)
             continue
         place = None
-        for level in ("City", "Region", "Country"):
+        for level in PLACE_LEVELS:
             place = place_at_level(G, node, level)
             if place:
                 break
@@ -314,7 +174,7 @@ def _aggregate_overview(
         )
     links: Counter[tuple[str, str]] = Counter()
     for u, v, kind in G.edges(data="type"):
-        if kind in _DERIVED or u not in group_of or v not in group_of:
+        if kind in DERIVED_VALUES or u not in group_of or v not in group_of:
             continue
         a, b = ids[group_of[u]], ids[group_of[v]]
         if a != b:
@@ -356,7 +216,7 @@ def city_ego(
     size_by, max_nodes
         As in :func:`overview`.
     """
-    _check_max(max_nodes)
+    check_max_nodes(max_nodes)
     if not 1 <= depth <= 4:
         raise ViewError("depth must be between 1 and 4")
     centre = eg.resolve(city, types=[NodeType.CITY, NodeType.REGION])
@@ -367,14 +227,14 @@ def city_ego(
         node = queue.popleft()
         if hops[node] >= depth or (node != centre and G.nodes[node]["type"] in _PLACE_VALUES):
             continue
-        neighbours = [v for _, v, t in G.out_edges(node, data="type") if t not in _DERIVED]
-        neighbours += [u for u, _, t in G.in_edges(node, data="type") if t not in _DERIVED]
+        neighbours = [v for _, v, t in G.out_edges(node, data="type") if t not in DERIVED_VALUES]
+        neighbours += [u for u, _, t in G.in_edges(node, data="type") if t not in DERIVED_VALUES]
         for other in neighbours:
-            if other not in hops and G.nodes[other]["type"] in _ENTITY_VALUES:
+            if other not in hops and G.nodes[other]["type"] in ENTITY_VALUES:
                 hops[other] = hops[node] + 1
                 queue.append(other)
-    scores = _scores(eg, size_by)
-    kept, total = _keep_top(hops, scores, max_nodes, pinned=[centre])
+    scores = view_scores(eg, size_by)
+    kept, total = keep_top(hops, scores, max_nodes, pinned=[centre])
     name = label_of(G.nodes[centre], centre, limit=80)
     original = next(
         (G.nodes[centre][f] for f in ("name_zh_hans", "name_ja", "name_zh_hant") if G.nodes[centre].get(f)),
@@ -391,7 +251,7 @@ def city_ego(
         ),
         stats={"entities": f"{len(kept):,}", "sized by": size_by},
     )
-    net, b = _start(eg, meta, kept, total, scores, size_by)
+    net, b = start_view(eg, meta, kept, total, scores, size_by)
     b.entity(centre, size=46, borderWidth=4, level=0)
     for node in sorted(kept - {centre}, key=lambda n: (hops[n], -scores.get(n, 0.0), n)):
         b.entity(node)
@@ -413,7 +273,7 @@ def talent_flows(
     ``lineage``, spin-offs (people leaving to found a company) are drawn as flows from the
     parent to the spin-off, and people join the organisations they founded, lead or work at.
     """
-    _check_max(max_nodes)
+    check_max_nodes(max_nodes)
     G = eg.G
     flows = [(u, v, a) for u, v, a in G.edges(data=True) if a.get("type") == RelType.TALENT_FLOW.value]
     people_rels = {RelType.FOUNDED.value, RelType.LEADS.value, RelType.WORKS_AT.value}
@@ -425,8 +285,8 @@ def talent_flows(
             elif a.get("type") in people_rels:
                 lineage_edges.append((u, v, a))
     candidates = [n for u, v, _ in flows + lineage_edges for n in (u, v)]
-    scores = _scores(eg, size_by)
-    kept, total = _keep_top(candidates, scores, max_nodes)
+    scores = view_scores(eg, size_by)
+    kept, total = keep_top(candidates, scores, max_nodes)
     meta = ViewMeta(
         view="talent",
         title="Talent flows",
@@ -443,14 +303,14 @@ def talent_flows(
         stats={"weighted flows": len(flows), "lineage links": len(lineage_edges)},
     )
     if len(kept) < total:
-        meta.notices.append(_top_k_notice(len(kept), total, size_by))
+        meta.notices.append(top_k_notice(len(kept), total, size_by))
     if len(flows) < 5:
         meta.notices.append(
             f"The data hold {len(flows)} weighted talent flow(s); load your own TALENT_FLOW "
             "relationships (aieco viz talent --data FILE) to see more."
         )
     net = EcosystemNetwork(meta, directed=True)
-    b = _Builder(eg, net, scores, size_by)
+    b = ViewBuilder(eg, net, scores, size_by)
     for node in sorted(kept, key=lambda n: (-scores.get(n, 0.0), n)):
         b.entity(node)
     top_weight = max((_flow_weight(a) for _, _, a in flows), default=1.0) or 1.0
@@ -491,9 +351,9 @@ def plans(
 
     Laid out left to right in four levels. ``plan`` (any name or id) keeps one plan.
     """
-    _check_max(max_nodes)
+    check_max_nodes(max_nodes)
     G = eg.G
-    plan_ids = [eg.resolve(plan, types=[NodeType.PLAN])] if plan else _entities(eg, [NodeType.PLAN.value])
+    plan_ids = [eg.resolve(plan, types=[NodeType.PLAN])] if plan else entities_of(eg, [NodeType.PLAN.value])
     acts = {RelType.SUPPORTS.value, RelType.TARGETS.value, RelType.FUNDS.value}
     level: dict[str, int] = {}
     edges: list[tuple[str, str, dict[str, Any]]] = []
@@ -504,7 +364,7 @@ def plans(
                 level.setdefault(issuer, 0)
                 edges.append((issuer, p, a))  # drawn body → plan
         for _, target, a in G.out_edges(p, data=True):
-            if a.get("type") in acts and G.nodes[target]["type"] in _ENTITY_VALUES:
+            if a.get("type") in acts and G.nodes[target]["type"] in ENTITY_VALUES:
                 level.setdefault(target, 2)
                 edges.append((p, target, a))
         for parent, _, a in G.in_edges(p, data=True):
@@ -520,8 +380,8 @@ def plans(
             if a.get("type") in CONTAINMENT and G.nodes[place]["type"] in _PLACE_VALUES:
                 level.setdefault(place, 3)
                 edges.append((node, place, a))
-    scores = _scores(eg, size_by)
-    kept, total = _keep_top(level, scores, max_nodes, pinned=plan_ids)
+    scores = view_scores(eg, size_by)
+    kept, total = keep_top(level, scores, max_nodes, pinned=plan_ids)
     meta = ViewMeta(
         view="plans",
         title="Government plans and what they support",
@@ -532,154 +392,13 @@ def plans(
         ),
         stats={"plans": len(plan_ids), "entities": f"{len(kept):,}"},
     )
-    net, b = _start(eg, meta, kept, total, scores, size_by, hierarchical=True)
+    net, b = start_view(eg, meta, kept, total, scores, size_by, hierarchical=True)
     for node in sorted(kept, key=lambda n: (level[n], -scores.get(n, 0.0), n)):
         b.entity(node, level=level[node])
     for u, v, a in edges:
         if u in kept and v in kept:
             b.relation(u, v, a)
     return net
-
-
-# ---- geographic ---------------------------------------------------------------------
-def geographic(
-    eg: EcosystemGraph,
-    *,
-    size_by: SizeBy = "pagerank",
-    max_nodes: int = DEFAULT_MAX_NODES,
-) -> EcosystemNetwork:
-    """Cities at their coordinates, with organisations, sites and people around their city.
-
-    Positions are fixed (physics off): x from longitude, y from latitude, in an
-    equirectangular projection scaled by the cosine of each cluster's mean latitude. Wide
-    empty longitudes (oceans) are cut out between clusters, and the page says so.
-    """
-    _check_max(max_nodes)
-    G = eg.G
-    located = [n for n in _entities(eg) if G.nodes[n].get("lat") is not None]
-    if not located:
-        raise ViewError("no entity in the graph has coordinates (lat/lon with a coord_source)")
-    positions = _geo_positions({n: (float(G.nodes[n]["lon"]), float(G.nodes[n]["lat"])) for n in located})
-    # Regions and countries have no single point: they are drawn at the centre of their cities.
-    anchors: dict[str, tuple[float, float, int]] = {}
-    for place in _entities(eg, [NodeType.REGION.value, NodeType.COUNTRY.value]):
-        inside = [c for c in members_of(G, place) if c in positions]
-        if inside:
-            x = sum(positions[c][0] for c in inside) / len(inside)
-            y = sum(positions[c][1] for c in inside) / len(inside)
-            anchors[place] = (round(x, 1), round(y + 0.6 * GEO_SCALE, 1), len(inside))
-    around: dict[str, list[str]] = defaultdict(list)
-    unplaced = 0
-    for node in _entities(eg):
-        if node in positions or node in anchors or G.nodes[node]["type"] in _PLACE_VALUES:
-            continue
-        home = next(
-            (
-                p
-                for p in (place_at_level(G, node, level) for level in ("City", "Region", "Country"))
-                if p and (p in positions or p in anchors)
-            ),
-            None,
-        )
-        if home:
-            around[home].append(node)
-        else:
-            unplaced += 1
-    scores = _scores(eg, size_by)
-    candidates = located + list(anchors) + [n for ns in around.values() for n in ns]
-    kept, total = _keep_top(candidates, scores, max_nodes, pinned=located)
-    bands = list(dict.fromkeys(band for _, _, band in sorted(positions.values())))
-    meta = ViewMeta(
-        view="geo",
-        title="Where the ecosystem sits: cities on the map",
-        description=(
-            "Cities at their longitude and latitude (coordinates from GeoNames, cited per city); "
-            "states, provinces and countries at the centre of their cities (hexagons, just below it); "
-            "organisations, parks, compute centres and people around the place they are located or "
-            "headquartered in. Drag to pan, scroll to zoom."
-        ),
-        stats={"cities placed": len(located), "around them": f"{len(kept) - len(located):,}"},
-        physics=False,
-    )
-    if len(bands) > 1:
-        meta.notices.append(
-            f"The map is cut into {len(bands)} longitude bands, west to east ("
-            + "; ".join(bands)
-            + ") placed side by side: the empty oceans between them are left out, so distances "
-            "are true within a band only."
-        )
-    if unplaced:
-        meta.notices.append(
-            f"{unplaced} entities have no place with a position (no city, state or country they are "
-            "located in); they are left out of this view."
-        )
-    net, b = _start(eg, meta, kept, total, scores, size_by)
-    centres: dict[str, tuple[float, float]] = {}
-    for city in located:
-        x, y, _ = positions[city]
-        centres[city] = (x, y)
-        b.entity(city, x=x, y=y, physics=False, size=max(b.size(city), 14), font={"size": 64})
-    for place, (x, y, n_cities) in anchors.items():
-        if place in kept:
-            centres[place] = (x, y)
-            b.entity(
-                place,
-                x=x,
-                y=y,
-                physics=False,
-                size=12,
-                font={"size": 44, "color": "#2a6f66"},
-                note=f"drawn at the centre of its {n_cities} placed city(ies); it has no single point",
-            )
-    for home, members in around.items():
-        if home not in centres:
-            continue
-        x, y = centres[home]
-        ring = sorted((n for n in members if n in kept), key=lambda n: (-scores.get(n, 0.0), n))
-        radius = 26 + 9 * math.sqrt(len(ring))
-        for i, node in enumerate(ring):
-            angle = 2 * math.pi * i / max(len(ring), 1)
-            b.entity(
-                node,
-                x=round(x + radius * math.cos(angle), 1),
-                y=round(y + radius * math.sin(angle), 1),
-                physics=False,
-                size=min(b.size(node, base=5, span=16), 21),
-                font={"size": 11},
-            )
-    b.relations_among({n for n in kept if net.has_node(n)})
-    return net
-
-
-def _geo_positions(coords: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float, str]]:
-    """Canvas (x, y) per node, and the longitude band it falls in."""
-    order = sorted(coords, key=lambda n: coords[n][0])
-    bands: list[list[str]] = []
-    for node in order:
-        if bands and coords[node][0] - coords[bands[-1][-1]][0] <= GEO_GAP:
-            bands[-1].append(node)
-        else:
-            bands.append([node])
-    out: dict[str, tuple[float, float, str]] = {}
-    x0 = 0.0
-    for band in bands:
-        lons = [coords[n][0] for n in band]
-        lats = [coords[n][1] for n in band]
-        squeeze = math.cos(math.radians(sum(lats) / len(lats)))
-        name = f"{_deg(min(lons), 'E', 'W')}–{_deg(max(lons), 'E', 'W')}"
-        for node in band:
-            lon, lat = coords[node]
-            out[node] = (
-                round(x0 + (lon - min(lons)) * GEO_SCALE * squeeze, 1),
-                round(-lat * GEO_SCALE, 1),
-                name,
-            )
-        x0 += (max(lons) - min(lons)) * GEO_SCALE * squeeze + 12 * GEO_SCALE
-    return out
-
-
-def _deg(value: float, pos: str, neg: str) -> str:
-    return f"{abs(value):.0f}°{pos if value >= 0 else neg}"
 
 
 # ---- rankings -----------------------------------------------------------------------
@@ -695,19 +414,19 @@ def rankings(
     Edge labels give the rank or the count (e.g. Forbes AI 50 2023: California 35). ``ranking``
     (any name or id) keeps one ranking.
     """
-    _check_max(max_nodes)
+    check_max_nodes(max_nodes)
     G = eg.G
     chosen = (
         [eg.resolve(ranking, types=[NodeType.RANKING])]
         if ranking
-        else _entities(eg, [NodeType.RANKING.value])
+        else entities_of(eg, [NodeType.RANKING.value])
     )
     listing = {RelType.LISTED_IN.value, RelType.MEMBER_OF.value}
     edges: list[tuple[str, str, dict[str, Any]]] = []
     level: dict[str, int] = dict.fromkeys(chosen, 0)
     for r in chosen:
         for member, _, a in G.in_edges(r, data=True):
-            if a.get("type") in listing and G.nodes[member]["type"] in _ENTITY_VALUES:
+            if a.get("type") in listing and G.nodes[member]["type"] in ENTITY_VALUES:
                 level.setdefault(member, 1)
                 edges.append((r, member, a))
     for member in [n for n, lv in level.items() if lv == 1]:
@@ -718,8 +437,8 @@ def rankings(
         if region and region != member:
             level.setdefault(region, 2)
             edges.append((member, region, {"type": "IN_REGION", "source": ""}))
-    scores = _scores(eg, size_by)
-    kept, total = _keep_top(level, scores, max_nodes, pinned=chosen)
+    scores = view_scores(eg, size_by)
+    kept, total = keep_top(level, scores, max_nodes, pinned=chosen)
     meta = ViewMeta(
         view="rankings",
         title="Rankings, lists and groups"
@@ -732,7 +451,7 @@ def rankings(
         ),
         stats={"rankings": len(chosen), "members": sum(1 for v in level.values() if v == 1)},
     )
-    net, b = _start(eg, meta, kept, total, scores, size_by)
+    net, b = start_view(eg, meta, kept, total, scores, size_by)
     for node in sorted(kept, key=lambda n: (level[n], -scores.get(n, 0.0), n)):
         b.entity(node)
     for u, v, a in edges:

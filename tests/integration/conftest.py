@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from aieco.errors import Neo4jSetupError
-from aieco.graph.neo4j_store import Neo4jSettings, Neo4jStore
-from aieco.graph.server import LocalNeo4jServer, ServerInfo
+from aieco.neo4j.server import LocalNeo4jServer, ServerInfo
+from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 
 
 @pytest.fixture(scope="session")

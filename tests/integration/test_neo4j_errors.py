@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from aieco.cli import app
 from aieco.errors import Neo4jAuthError, Neo4jConnectionError, Neo4jError
-from aieco.graph.neo4j_store import Neo4jSettings, Neo4jStore
-from aieco.graph.server.local import free_port
+from aieco.neo4j.server.local import free_port
+from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 
 pytestmark = pytest.mark.neo4j
 

@@ -10,8 +10,8 @@ import pytest
 import aieco
 from aieco.errors import Neo4jConnectionError
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.neo4j_store import Neo4jSettings, Neo4jStore
-from aieco.graph.server import LocalNeo4jServer
+from aieco.neo4j.server import LocalNeo4jServer
+from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 from tests.conftest import WriteTable
 
 pytestmark = pytest.mark.neo4j

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.neo4j_store import Neo4jSettings, Neo4jStore
+from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 from aieco.queries import CATALOGUE, run_query
 
 pytestmark = pytest.mark.neo4j

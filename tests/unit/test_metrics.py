@@ -8,12 +8,12 @@ import networkx as nx
 import pytest
 
 import aieco
-from aieco.graph import centrality as C
-from aieco.graph.communities import louvain
-from aieco.graph.density import city_density, shannon_entropy
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.projection import Projection, project, valid_in
-from aieco.graph.rollups import rollup_places, rollup_types
+from aieco.metrics import centrality as C
+from aieco.metrics.communities import louvain
+from aieco.metrics.density import city_density, shannon_entropy
+from aieco.metrics.rollups import rollup_places, rollup_types
 
 ig = pytest.importorskip("igraph")  # a declared test dependency ([dev]); see pyproject.toml
 

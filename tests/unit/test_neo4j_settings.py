@@ -6,7 +6,7 @@ import pytest
 
 import aieco
 from aieco.errors import Neo4jAuthError, SchemaError
-from aieco.graph.neo4j_store import Neo4jSettings, Neo4jStore
+from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 
 
 def test_settings_from_environment_and_flags() -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aieco.graph.concentration import concentration_stats
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.metrics.concentration import concentration_stats
 from aieco.queries import CATALOGUE, QueryError, get_query, run_query
 
 

@@ -94,7 +94,7 @@ def fetch_jars(version: str = NEO4J_VERSION) -> Path:
     mvn = _require("mvn", "install Maven (Debian: apt-get install maven) to fetch Neo4j's jars")
     partial = lib.with_name("lib.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    pom = resources.files("aieco.graph.server") / "pom.xml"
+    pom = resources.files("aieco.neo4j.server") / "pom.xml"
     with resources.as_file(pom) as pom_path:
         cmd = [
             mvn, "-B", "-q", "-f", str(pom_path),

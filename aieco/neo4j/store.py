@@ -7,41 +7,30 @@ the schema's whitelists (:class:`~aieco.graph.schema.NodeType`,
 ``UNWIND $rows … MERGE`` in batches, one transaction each, so a push can be interrupted at
 any point and simply re-run: it converges to the same database with no duplicates.
 
-Examples
---------
->>> settings = Neo4jSettings.from_env({"NEO4J_URI": "bolt://127.0.0.1:7687", "NEO4J_PASSWORD": "pw"})
->>> settings.uri, settings.user, settings.database
-('bolt://127.0.0.1:7687', 'neo4j', None)
+All Cypher goes through a :class:`~aieco.neo4j.runner.QueryRunner` (the driver by default).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import networkx as nx
 import pandas as pd
 
-from aieco.errors import (
-    Neo4jAuthError,
-    Neo4jConnectionError,
-    Neo4jError,
-    Neo4jVersionError,
-    SchemaError,
-)
+from aieco.errors import InvalidArgumentError, Neo4jConnectionError, SchemaError
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import NodeType, RelType
-
-if TYPE_CHECKING:
-    from neo4j import Driver
+from aieco.neo4j.runner import DriverRunner, QueryRunner
+from aieco.neo4j.settings import Neo4jSettings
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["BASE_LABEL", "DEFAULT_BATCH_SIZE", "META_LABEL", "Neo4jSettings", "Neo4jStore"]
 
 #: Label every aieco node carries (unique on ``id``), beside its type label.
 BASE_LABEL = "AiecoNode"
@@ -51,37 +40,6 @@ DEFAULT_BATCH_SIZE = 5000
 
 #: Called after each batch: (what, how many in this batch, how many of that kind in all).
 ProgressCallback = Callable[[Literal["nodes", "relationships"], int, int], None]
-
-
-@dataclass(frozen=True)
-class Neo4jSettings:
-    """Where and how to connect. Credentials come from the environment, never the repo."""
-
-    uri: str = "bolt://127.0.0.1:7687"
-    user: str = "neo4j"
-    password: str | None = field(default=None, repr=False)
-    database: str | None = None
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Neo4jSettings:
-        """Read ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
-
-        Keyword overrides (e.g. from CLI flags) win when they are not ``None``.
-        """
-        env = os.environ if env is None else env
-        values: dict[str, str | None] = {
-            "uri": env.get("NEO4J_URI", cls.uri),
-            "user": env.get("NEO4J_USER", cls.user),
-            "password": env.get("NEO4J_PASSWORD"),
-            "database": env.get("NEO4J_DATABASE") or None,
-        }
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(
-            uri=str(values["uri"]),
-            user=str(values["user"]),
-            password=values["password"],
-            database=values["database"],
-        )
 
 
 def _label(kind: str) -> str:
@@ -133,9 +91,9 @@ class Neo4jStore:
             df = store.run("MATCH (c:City) RETURN c.name_en AS city ORDER BY city")
     """
 
-    def __init__(self, settings: Neo4jSettings | None = None) -> None:
+    def __init__(self, settings: Neo4jSettings | None = None, *, runner: QueryRunner | None = None) -> None:
         self.settings = settings or Neo4jSettings.from_env()
-        self._driver: Driver | None = None
+        self._runner: QueryRunner | None = runner
 
     # ---- connection ---------------------------------------------------------------
     def __enter__(self) -> Neo4jStore:
@@ -151,73 +109,30 @@ class Neo4jStore:
         self.close()
 
     @property
-    def driver(self) -> Driver:
-        """The connected driver."""
-        if self._driver is None:
+    def runner(self) -> QueryRunner:
+        """The connected query runner."""
+        if self._runner is None:
             raise Neo4jConnectionError("not connected; use the store as a context manager")
-        return self._driver
+        return self._runner
+
+    @property
+    def server_version(self) -> str:
+        """The Neo4j version of the server (``unknown`` for a runner that does not say)."""
+        return str(getattr(self._runner, "server_version", "unknown"))
 
     def connect(self) -> None:
         """Open the driver, check the credentials and that the server is Neo4j 5."""
-        from neo4j import GraphDatabase
-        from neo4j.exceptions import AuthError, ConfigurationError, DriverError, ServiceUnavailable
-        from neo4j.exceptions import Neo4jError as DbError
-
-        s = self.settings
-        if not s.password:
-            raise Neo4jAuthError("no password: set NEO4J_PASSWORD (or pass --password)")
-        try:
-            driver = GraphDatabase.driver(
-                s.uri,
-                auth=(s.user, s.password),
-                connection_timeout=10,
-                notifications_min_severity="OFF",
-            )
-        except (ConfigurationError, ValueError) as exc:
-            raise Neo4jConnectionError(f"bad Neo4j URI {s.uri!r}: {exc}") from exc
-        try:
-            driver.verify_connectivity()
-            records, _, _ = driver.execute_query(
-                "CALL dbms.components() YIELD name, versions, edition "
-                "RETURN name, versions[0] AS version, edition",
-                database_=s.database,
-            )
-        except AuthError as exc:
-            driver.close()
-            raise Neo4jAuthError(f"Neo4j at {s.uri} refused the credentials of user {s.user!r}") from exc
-        except ServiceUnavailable as exc:
-            driver.close()
-            raise Neo4jConnectionError(
-                f"cannot connect to Neo4j at {s.uri}: connection refused or closed"
-            ) from exc
-        except (DriverError, DbError, OSError) as exc:
-            driver.close()
-            raise Neo4jConnectionError(f"cannot talk to Neo4j at {s.uri}: {exc}") from exc
-        kernel = next((r for r in records if r["name"] == "Neo4j Kernel"), None)
-        version = str(kernel["version"]) if kernel else "unknown"
-        if not version.startswith("5."):
-            driver.close()
-            raise Neo4jVersionError(f"{s.uri} runs Neo4j {version}; aieco needs Neo4j 5")
-        self.server_version = version
-        self.server_edition = str(kernel["edition"]) if kernel else "unknown"
-        self._driver = driver
+        if self._runner is None:
+            self._runner = DriverRunner(self.settings)
 
     def close(self) -> None:
-        """Close the driver (idempotent)."""
-        if self._driver is not None:
-            self._driver.close()
-            self._driver = None
+        """Close the connection (idempotent)."""
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
 
     def _write(self, query: str, **params: Any) -> None:
-        from neo4j.exceptions import ServiceUnavailable, SessionExpired
-
-        try:
-            self.driver.execute_query(query, params, database_=self.settings.database)
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise Neo4jConnectionError(
-                f"lost the connection to {self.settings.uri} while writing; "
-                "what was written is consistent: re-run the push to complete it"
-            ) from exc
+        self.runner.write(query, params)
 
     # ---- schema -------------------------------------------------------------------
     def ensure_constraints(self) -> None:
@@ -234,11 +149,11 @@ class Neo4jStore:
     def clear(self) -> int:
         """Delete every aieco node and relationship (other data is left alone)."""
         before = self.count_nodes()
-        with self.driver.session(database=self.settings.database) as session:
-            session.run(
-                f"MATCH (n) WHERE n:{BASE_LABEL} OR n:{META_LABEL} "
-                "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
+        self.runner.autocommit(
+            f"MATCH (n) WHERE n:{BASE_LABEL} OR n:{META_LABEL} "
+            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+            {},
+        )
         return before
 
     # ---- push ---------------------------------------------------------------------
@@ -270,7 +185,7 @@ class Neo4jStore:
         Counts written: ``{"nodes": …, "relationships": …}``.
         """
         if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
+            raise InvalidArgumentError(f"batch_size must be at least 1; got {batch_size}")
         G = eg.G
         nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node, attrs in G.nodes(data=True):
@@ -314,26 +229,28 @@ class Neo4jStore:
         """Read aieco's graph back from Neo4j into an EcosystemGraph."""
         known_labels = {t.value for t in NodeType}
         G = nx.MultiDiGraph()
-        with self.driver.session(database=self.settings.database) as session:
-            for record in session.run(
-                f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
-            ):
-                labels = [lab for lab in record["labels"] if lab in known_labels]
-                if len(labels) != 1:
-                    raise SchemaError(f"node {record['id']!r} has labels {record['labels']}")
-                props = dict(record["props"])
-                props.pop("id", None)
-                G.add_node(record["id"], type=labels[0], **props)
-            for record in session.run(
-                f"MATCH (a:{BASE_LABEL})-[r]->(b:{BASE_LABEL}) "
-                "RETURN a.id AS u, b.id AS v, type(r) AS type, properties(r) AS props"
-            ):
-                props = dict(record["props"])
-                key = props.pop("key")
-                G.add_edge(record["u"], record["v"], key=key, type=record["type"], **props)
-            meta = session.run(f"MATCH (m:{META_LABEL} {{id: 'graph'}}) RETURN m.graph_json AS g").single()
-        if meta and meta["g"]:
-            G.graph.update(json.loads(meta["g"]))
+        _, nodes = self.runner.read(
+            f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props", {}
+        )
+        for node_id, node_labels, node_props in nodes:
+            labels = [lab for lab in node_labels if lab in known_labels]
+            if len(labels) != 1:
+                raise SchemaError(f"node {node_id!r} has labels {node_labels}")
+            props = dict(node_props)
+            props.pop("id", None)
+            G.add_node(node_id, type=labels[0], **props)
+        _, rels = self.runner.read(
+            f"MATCH (a:{BASE_LABEL})-[r]->(b:{BASE_LABEL}) "
+            "RETURN a.id AS u, b.id AS v, type(r) AS type, properties(r) AS props",
+            {},
+        )
+        for u, v, rel_type, rel_props in rels:
+            props = dict(rel_props)
+            key = props.pop("key")
+            G.add_edge(u, v, key=key, type=rel_type, **props)
+        _, meta = self.runner.read(f"MATCH (m:{META_LABEL} {{id: 'graph'}}) RETURN m.graph_json AS g", {})
+        if meta and meta[0][0]:
+            G.graph.update(json.loads(meta[0][0]))
         return EcosystemGraph(G)
 
     # ---- queries ------------------------------------------------------------------
@@ -342,18 +259,7 @@ class Neo4jStore:
 
         The query runs in a read transaction: a query that writes is refused by the server.
         """
-        from neo4j.exceptions import Neo4jError as DbError
-
-        def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(query, dict(params or {}))
-            keys = list(result.keys())
-            return keys, [list(r.values()) for r in result]
-
-        try:
-            with self.driver.session(database=self.settings.database) as session:
-                keys, rows = session.execute_read(work)
-        except DbError as exc:
-            raise Neo4jError(f"query failed: {exc.code}: {exc.message}") from exc
+        keys, rows = self.runner.read(query, dict(params or {}))
         return pd.DataFrame(rows, columns=keys)
 
     def count_nodes(self) -> int:

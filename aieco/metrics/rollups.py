@@ -1,7 +1,7 @@
 """Roll node scores up to places (city, region, country) and to node types.
 
 A member counts toward every place of a level it belongs to through containment
-(:func:`aieco.graph.places.members_of`); places themselves are not their own members.
+(:func:`aieco.graph.containment.members_of`); places themselves are not their own members.
 
 Examples
 --------
@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from statistics import fmean
 from typing import Literal
 
+from aieco.graph.containment import members_of
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.places import members_of
 
 How = Literal["sum", "mean", "max"]
 

@@ -20,13 +20,15 @@ from typing import Any
 import pandas as pd
 
 from aieco._version import __version__
-from aieco.graph import centrality as C
-from aieco.graph.communities import louvain
-from aieco.graph.concentration import concentration, lorenz_curve
-from aieco.graph.density import city_density
+from aieco.atomic import ensure_folder, write_bytes, write_text
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.projection import Projection, project
-from aieco.graph.rollups import rollup_places, rollup_types
+from aieco.metrics import centrality as C
+from aieco.metrics.communities import louvain
+from aieco.metrics.concentration import concentration, lorenz_curve
+from aieco.metrics.density import city_density
+from aieco.metrics.engines import MetricEngine, pick
+from aieco.metrics.rollups import rollup_places, rollup_types
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +130,7 @@ def build_centrality_report(
     *,
     projection: Projection | None = None,
     top: int = 15,
-    engine: C.Engine = "auto",
+    engine: MetricEngine = "auto",
     betweenness_k: int | None = None,
     seed: int = 0,
     progress: ReportProgress | None = None,
@@ -173,11 +175,7 @@ def build_centrality_report(
         options: dict[str, Any] = {}
         if measure == "betweenness":
             options = {"k": betweenness_k, "seed": seed}
-        used = (
-            engine
-            if engine != "auto"
-            else ("igraph" if len(H) > C.AUTO_IGRAPH_NODES and C.has_igraph() else "networkx")
-        )
+        used = pick(engine, H)
         scores[measure] = C.compute(H, measure, engine=used, **options)
         engines[measure] = "NetworkX" if measure.endswith("degree") or used == "networkx" else "igraph"
         if measure == "betweenness" and betweenness_k:
@@ -211,8 +209,7 @@ def build_centrality_report(
     report.tables.append(Table("top_by_type", "Top 3 of each type by PageRank", pd.DataFrame(per_type)))
 
     by_city = {
-        how: rollup_places(eg, scores[PRIMARY], level="City", how=how)
-        for how in ("sum", "mean", "max")
+        how: rollup_places(eg, scores[PRIMARY], level="City", how=how) for how in ("sum", "mean", "max")
     }
     city_rows = [
         {
@@ -358,23 +355,16 @@ def _fmt(value: Any) -> str:
 
 def write_centrality_report(report: CentralityReport, out_dir: str | Path) -> list[Path]:
     """Write report.html, report.md, the chart PNGs and one CSV per table; return the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for table in report.tables:
-        path = out / f"{table.slug}.csv"
-        table.frame.to_csv(path, index=False)
-        written.append(path)
-    for chart in report.charts:
-        path = out / f"{chart.slug}.png"
-        path.write_bytes(chart.png)
-        written.append(path)
+    out = ensure_folder(out_dir)
     env = _environment()
     context = {"report": report, "version": __version__}
-    for name in ("report.html", "report.md"):
-        text = env.get_template(f"{name}.j2").render(**context)
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    pages = {name: env.get_template(f"{name}.j2").render(**context) for name in ("report.html", "report.md")}
+    written: list[Path] = []
+    for table in report.tables:
+        written.append(write_text(out / f"{table.slug}.csv", table.frame.to_csv(index=False)))
+    for chart in report.charts:
+        written.append(write_bytes(out / f"{chart.slug}.png", chart.png))
+    for name, text in pages.items():
+        written.append(write_text(out / name, text))
     logger.info("wrote the centrality report to %s", out)
     return written

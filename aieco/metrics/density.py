@@ -17,8 +17,8 @@ import math
 from collections import Counter
 from typing import Any
 
+from aieco.graph.containment import CONTAINMENT, members_of
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.places import CONTAINMENT, members_of
 from aieco.graph.schema import DERIVED_RELS
 
 _NOT_LINKS = CONTAINMENT | {r.value for r in DERIVED_RELS}

@@ -1,17 +1,8 @@
 """Centrality measures on a projected ecosystem graph, NetworkX-style: ``dict[node, float]``.
 
 Each measure runs on the simple graph a :class:`~aieco.graph.projection.Projection` gives
-and takes an ``engine``:
-
-``"networkx"``
-    NetworkX's own implementations (PageRank uses its SciPy power method; betweenness can
-    sample ``k`` source nodes with a seed).
-``"igraph"``
-    The same definitions computed by igraph's C core, through a conversion layer; results
-    are rescaled to NetworkX's normalisation (tests hold the two within 1e-6). Needs
-    ``pip install igraph`` (the ``[fast]`` extra).
-``"auto"``
-    igraph when it is installed and the graph has more than ``AUTO_IGRAPH_NODES`` nodes.
+and takes an ``engine`` (``"networkx"``, ``"igraph"`` or ``"auto"``; see
+:mod:`aieco.metrics.engines`).
 
 Normalisations follow NetworkX: degree divides by n−1; betweenness by (n−1)(n−2) (and by
 k/n when sampled); closeness is Wasserman–Faust improved for disconnected graphs; harmonic
@@ -30,16 +21,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import networkx as nx
 
-from aieco.errors import MissingDependencyError
+from aieco.errors import InvalidArgumentError
+from aieco.metrics.engines import MetricEngine, Scores, as_scores, pick, to_igraph
 
 logger = logging.getLogger(__name__)
 
-Engine = Literal["networkx", "igraph", "auto"]
-Scores = dict[Any, float]
 MEASURES: tuple[str, ...] = (
     "degree",
     "in_degree",
@@ -50,47 +40,6 @@ MEASURES: tuple[str, ...] = (
     "eigenvector",
     "pagerank",
 )
-AUTO_IGRAPH_NODES = 5000
-
-
-def _igraph() -> Any:
-    try:
-        import igraph
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "the igraph engine needs python-igraph: pip install 'aieco[fast]' (or pip install igraph)"
-        ) from exc
-    return igraph
-
-
-def has_igraph() -> bool:
-    """Tell whether the igraph engine is available."""
-    try:
-        _igraph()
-    except MissingDependencyError:
-        return False
-    return True
-
-
-def _pick(engine: Engine, H: nx.Graph) -> Literal["networkx", "igraph"]:
-    if engine == "auto":
-        return "igraph" if H.number_of_nodes() > AUTO_IGRAPH_NODES and has_igraph() else "networkx"
-    return engine
-
-
-def to_igraph(H: nx.Graph) -> tuple[Any, list[Any]]:
-    """Convert a simple NetworkX graph to igraph; return the graph and the node order."""
-    ig = _igraph()
-    nodes = list(H.nodes())
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in H.edges()]
-    g = ig.Graph(n=len(nodes), edges=edges, directed=H.is_directed())
-    g.es["weight"] = [float(d.get("weight", 1.0)) for _, _, d in H.edges(data=True)]
-    return g, nodes
-
-
-def _as_scores(nodes: list[Any], values: list[float]) -> Scores:
-    return {n: float(v) for n, v in zip(nodes, values, strict=True)}
 
 
 # ---- degree ------------------------------------------------------------------------------
@@ -115,7 +64,12 @@ def out_degree(H: nx.Graph) -> Scores:
 
 # ---- paths -------------------------------------------------------------------------------
 def betweenness(
-    H: nx.Graph, *, k: int | None = None, seed: int = 0, weighted: bool = False, engine: Engine = "networkx"
+    H: nx.Graph,
+    *,
+    k: int | None = None,
+    seed: int = 0,
+    weighted: bool = False,
+    engine: MetricEngine = "networkx",
 ) -> Scores:
     """Betweenness centrality, exact or estimated from ``k`` sampled source nodes.
 
@@ -126,7 +80,7 @@ def betweenness(
     weight = "weight" if weighted else None
     if k is not None and k >= n:
         k = None
-    if _pick(engine, H) == "networkx":
+    if pick(engine, H) == "networkx":
         exact = nx.betweenness_centrality(H, k=k, normalized=True, weight=weight, seed=seed)
         return {u: float(v) for u, v in exact.items()}
     g, nodes = to_igraph(H)
@@ -136,7 +90,7 @@ def betweenness(
     if k is None:
         raw = g.betweenness(directed=H.is_directed(), weights=weights)
         norm = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-        return _as_scores(nodes, [r * pair_factor * norm for r in raw])
+        return as_scores(nodes, [r * pair_factor * norm for r in raw])
     import random
 
     sampled = random.Random(seed).sample(list(H.nodes()), k)
@@ -153,9 +107,9 @@ def betweenness(
     }
 
 
-def closeness(H: nx.Graph, *, engine: Engine = "networkx") -> Scores:
+def closeness(H: nx.Graph, *, engine: MetricEngine = "networkx") -> Scores:
     """Closeness centrality (Wasserman–Faust for disconnected graphs; incoming on DiGraphs)."""
-    if _pick(engine, H) == "networkx" or H.is_directed():
+    if pick(engine, H) == "networkx" or H.is_directed():
         return {u: float(v) for u, v in nx.closeness_centrality(H).items()}
     g, nodes = to_igraph(H)
     n = len(nodes)
@@ -167,24 +121,24 @@ def closeness(H: nx.Graph, *, engine: Engine = "networkx") -> Scores:
     values = [
         0.0 if (c is None or c != c or n < 2) else c * (sizes[i] - 1) / (n - 1) for i, c in enumerate(raw)
     ]
-    return _as_scores(nodes, values)
+    return as_scores(nodes, values)
 
 
-def harmonic(H: nx.Graph, *, engine: Engine = "networkx") -> Scores:
+def harmonic(H: nx.Graph, *, engine: MetricEngine = "networkx") -> Scores:
     """Harmonic centrality divided by n − 1 (incoming distances on DiGraphs)."""
     n = H.number_of_nodes()
     if n < 2:
         return dict.fromkeys(H, 0.0)
-    if _pick(engine, H) == "networkx":
+    if pick(engine, H) == "networkx":
         # NetworkX sums 1/d(v, u) over the other nodes v: incoming distances on DiGraphs
         return {u: float(v) / (n - 1) for u, v in nx.harmonic_centrality(H).items()}
     g, nodes = to_igraph(H)
     values = g.harmonic_centrality(mode="in" if H.is_directed() else "all", normalized=True)
-    return _as_scores(nodes, values)
+    return as_scores(nodes, values)
 
 
 # ---- spectral ------------------------------------------------------------------------------
-def eigenvector(H: nx.Graph, *, weighted: bool = False, engine: Engine = "networkx") -> Scores:
+def eigenvector(H: nx.Graph, *, weighted: bool = False, engine: MetricEngine = "networkx") -> Scores:
     """Eigenvector centrality, unit Euclidean norm, on the largest connected component.
 
     The dominant eigenvector of a disconnected (or not strongly connected) graph is not
@@ -199,30 +153,30 @@ def eigenvector(H: nx.Graph, *, weighted: bool = False, engine: Engine = "networ
     components = sorted(nx.connected_components(U), key=lambda c: (-len(c), min(map(str, c))))
     core = U.subgraph(components[0]).copy()
     weight = "weight" if weighted else None
-    if _pick(engine, H) == "networkx":
+    if pick(engine, H) == "networkx":
         values = nx.eigenvector_centrality_numpy(core, weight=weight)
         scores.update({u: abs(float(v)) for u, v in values.items()})
         return scores
     g, nodes = to_igraph(core)
     raw = g.eigenvector_centrality(weights="weight" if weighted else None)
     norm = sum(v * v for v in raw) ** 0.5 or 1.0
-    scores.update(_as_scores(nodes, [abs(v) / norm for v in raw]))
+    scores.update(as_scores(nodes, [abs(v) / norm for v in raw]))
     return scores
 
 
 def pagerank(
-    H: nx.Graph, *, alpha: float = 0.85, weighted: bool = True, engine: Engine = "networkx"
+    H: nx.Graph, *, alpha: float = 0.85, weighted: bool = True, engine: MetricEngine = "networkx"
 ) -> Scores:
     """PageRank (weights from the projection's ``weight``; 1 per relationship when unweighted)."""
     if H.number_of_nodes() == 0:
         return {}
     weight = "weight" if weighted else None
-    if _pick(engine, H) == "networkx":
+    if pick(engine, H) == "networkx":
         ranks = nx.pagerank(H, alpha=alpha, weight=weight, tol=1e-12, max_iter=1000)
         return {u: float(v) for u, v in ranks.items()}
     g, nodes = to_igraph(H)
     values = g.pagerank(directed=H.is_directed(), damping=alpha, weights="weight" if weighted else None)
-    return _as_scores(nodes, values)
+    return as_scores(nodes, values)
 
 
 MEASURE_FUNCTIONS: dict[str, Callable[..., Scores]] = {
@@ -237,12 +191,14 @@ MEASURE_FUNCTIONS: dict[str, Callable[..., Scores]] = {
 }
 
 
-def compute(H: nx.Graph, measure: str, *, engine: Engine = "networkx", **options: Any) -> Scores:
+def compute(H: nx.Graph, measure: str, *, engine: MetricEngine = "networkx", **options: Any) -> Scores:
     """Compute one measure by name (see :data:`MEASURES`)."""
     try:
         func = MEASURE_FUNCTIONS[measure]
     except KeyError:
-        raise ValueError(f"unknown measure {measure!r}; choose from {', '.join(MEASURES)}") from None
+        raise InvalidArgumentError(
+            f"unknown measure {measure!r}; choose from {', '.join(MEASURES)}"
+        ) from None
     if measure in ("degree", "in_degree", "out_degree"):
         return func(H)
     return func(H, engine=engine, **options)

@@ -12,11 +12,13 @@ from collections import deque
 
 import networkx as nx
 
-CONTAINMENT = frozenset({"LOCATED_IN", "HEADQUARTERED_IN"})
+from aieco.graph.schema import CONTAINMENT_RELS, PLACE_LEVELS
+
+#: Containment relationship types, as the strings the graph holds.
+CONTAINMENT = frozenset(r.value for r in CONTAINMENT_RELS)
 MEMBER_HOPS = 4
 PLACE_HOPS = 4
-#: Place levels, smallest first.
-LEVELS = ("City", "Region", "Country")
+__all__ = ["CONTAINMENT", "MEMBER_HOPS", "PLACE_HOPS", "PLACE_LEVELS", "members_of", "place_at_level"]
 
 
 def members_of(G: nx.MultiDiGraph, place: str, max_hops: int = MEMBER_HOPS) -> dict[str, int]:

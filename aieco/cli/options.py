@@ -1,0 +1,114 @@
+"""Options shared by several commands, and the one parser of ``-p key=value`` parameters.
+
+Defaults come from the library's own constants and choices from its own ``Literal`` types,
+so the command line cannot drift from the API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from aieco.errors import InvalidArgumentError
+from aieco.graph.ecosystem import EcosystemGraph
+
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="Load these CSV/JSON files or folders instead of the bundled dataset (repeatable).",
+    ),
+]
+WithBundledOpt = Annotated[
+    bool, typer.Option("--with-bundled", help="Load --data files on top of the bundled dataset.")
+]
+SyntheticOpt = Annotated[
+    int | None,
+    typer.Option("--synthetic", help="Use a synthetic graph of this many nodes (at least 20)."),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of --synthetic.")]
+
+UriOpt = Annotated[str | None, typer.Option("--uri", help="Bolt URI [env NEO4J_URI].")]
+UserOpt = Annotated[str | None, typer.Option("--user", help="User [env NEO4J_USER].")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", help="Password [env NEO4J_PASSWORD].", show_default=False)
+]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Database [env NEO4J_DATABASE].")]
+NameOpt = Annotated[str, typer.Option("--name", help="Name of the local instance.")]
+ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")]
+
+
+def load_graph(
+    data: list[Path] | None,
+    with_bundled: bool = False,
+    *,
+    synthetic: int | None = None,
+    seed: int = 0,
+) -> EcosystemGraph:
+    """The graph a command works on: synthetic, the bundled dataset and/or users' files."""
+    from aieco.loaders import graph_from_bundled, graph_from_files, graph_from_synthetic
+
+    if synthetic is not None:
+        if data:
+            raise InvalidArgumentError("--synthetic and --data exclude each other")
+        return graph_from_synthetic(synthetic, seed=seed)
+    if not data:
+        return graph_from_bundled()
+    if with_bundled:
+        return graph_from_bundled(extra=data)
+    return graph_from_files(data)
+
+
+def parse_params(texts: Iterable[str] | None) -> dict[str, str]:
+    """``["k=v", …]`` → ``{"k": "v"}``: the values stay text (a query converts them by its types).
+
+    >>> parse_params(["subjects=beijing,shenzhen", "top = 5"])
+    {'subjects': 'beijing,shenzhen', 'top': '5'}
+    """
+    params: dict[str, str] = {}
+    for text in texts or []:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise InvalidArgumentError(f"--param {text!r} is not key=value")
+        params[key.strip()] = value.strip()
+    return params
+
+
+def json_values(params: dict[str, str]) -> dict[str, Any]:
+    """Read each value as JSON where it parses (``5`` → 5, ``[1,2]`` → a list), else as text.
+
+    For Cypher, whose parameters have no declared types.
+
+    >>> json_values({"n": "5", "name": "Hefei", "ids": '["a","b"]'})
+    {'n': 5, 'name': 'Hefei', 'ids': ['a', 'b']}
+    """
+    out: dict[str, Any] = {}
+    for key, raw in params.items():
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out
+
+
+def neo4j_settings(uri: str | None, user: str | None, password: str | None, database: str | None) -> Any:
+    """Flags win over NEO4J_* variables; with neither, a running local 'default' instance is used."""
+    from aieco.neo4j.server import LocalNeo4jServer
+    from aieco.neo4j.settings import Neo4jSettings
+
+    if (
+        password is None
+        and "NEO4J_PASSWORD" not in os.environ
+        and uri is None
+        and "NEO4J_URI" not in os.environ
+    ):
+        local = LocalNeo4jServer("default").info()
+        if local is not None:
+            return Neo4jSettings(uri=local.uri, user=local.user, password=local.password, database=database)
+    return Neo4jSettings.from_env(uri=uri, user=user, password=password, database=database)

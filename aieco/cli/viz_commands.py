@@ -1,0 +1,100 @@
+"""``aieco viz VIEW`` and ``aieco demo``: interactive network views and the demo dashboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from aieco.cli.options import DataOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
+from aieco.cli.output import note, open_in_browser, say, step_progress
+from aieco.viz.builder import DEFAULT_MAX_NODES, SizeBy, ViewName
+
+
+def viz(
+    view: Annotated[ViewName, typer.Argument(help="Which view to draw.")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The HTML file to write (default: VIEW.html).")
+    ] = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="city view: the city, by any name in any script.")
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=4, help="city view: how many hops out.")] = 2,
+    plan: Annotated[str | None, typer.Option("--plan", help="plans view: only this plan.")] = None,
+    ranking: Annotated[
+        str | None, typer.Option("--ranking", help="rankings view: only this ranking.")
+    ] = None,
+    size_by: Annotated[SizeBy, typer.Option("--size-by", help="Centrality that sizes nodes.")] = "pagerank",
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=1, help="Above this many entities, keep the most central.")
+    ] = DEFAULT_MAX_NODES,
+    aggregate: Annotated[
+        bool, typer.Option("--aggregate", help="overview: group entities by city and type when too many.")
+    ] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open the page in your browser.")] = False,
+    synthetic: SyntheticOpt = None,
+    seed: SeedOpt = 0,
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+) -> None:
+    """Write one interactive network view as a self-contained HTML page (works offline).
+
+    Examples: [bold]aieco viz overview --out overview.html --open[/bold] ·
+    [bold]aieco viz city --city 合肥 --depth 2[/bold] ·
+    [bold]aieco viz rankings --ranking "Forbes AI 50"[/bold] ·
+    [bold]aieco viz geo --data my_cities.csv --with-bundled[/bold] ·
+    [bold]aieco viz overview --synthetic 20000 --aggregate[/bold]
+    """
+    from aieco.viz import build_view
+
+    options: dict[str, Any] = {"size_by": size_by, "max_nodes": max_nodes}
+    if view == "city":
+        if not city:
+            raise typer.BadParameter("the city view needs --city NAME", param_hint="--city")
+        options.update(city=city, depth=depth)
+    elif view == "plans" and plan:
+        options["plan"] = plan
+    elif view == "rankings" and ranking:
+        options["ranking"] = ranking
+    elif view == "overview" and aggregate:
+        options["degrade"] = "aggregate"
+    eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)
+    net = build_view(eg, view, **options)
+    target = net.write(out_file or Path(f"{view}.html"))
+    for notice in net.meta.notices:
+        note(notice)
+    say(f"wrote {target} ({len(net.nodes):,} nodes, {len(net.edges):,} edges)")
+    if open_:
+        open_in_browser(target)
+
+
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the dashboard.")] = Path(
+        "aieco-demo"
+    ),
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Also write the centrality report.")
+    ] = True,
+    open_: Annotated[bool, typer.Option("--open", help="Open index.html in your browser.")] = False,
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+) -> None:
+    """Load the data, write every view, the centrality report and an index.html dashboard.
+
+    Examples: [bold]aieco demo[/bold] · [bold]aieco demo --out site/ --open[/bold] ·
+    [bold]aieco demo --data my_data/ --with-bundled --no-report[/bold]
+    """
+    from aieco.viz.dashboard import write_demo
+
+    eg = load_graph(data, with_bundled)
+    with step_progress("views") as advance:
+        written = write_demo(eg, out_dir, with_report=report, progress=advance)
+    index = written[-1]
+    say(f"wrote {len(written)} files to {out_dir} (open {index})")
+    if open_:
+        open_in_browser(index)
+
+
+#: The commands this module adds to the root of ``aieco``.
+COMMANDS = (viz, demo)

@@ -1,5 +1,0 @@
-"""A local Neo4j server started from Neo4j's own jars (no Docker needed)."""
-
-from aieco.graph.server.local import NEO4J_VERSION, LocalNeo4jServer, ServerInfo, fetch_jars
-
-__all__ = ["NEO4J_VERSION", "LocalNeo4jServer", "ServerInfo", "fetch_jars"]

@@ -1,0 +1,138 @@
+"""The query-runner boundary between aieco and a Neo4j server.
+
+:class:`~aieco.neo4j.store.Neo4jStore` speaks to Neo4j only through a :class:`QueryRunner`
+(as graphdatascience's ``query_runner`` does): Cypher text plus a parameter map in, rows
+out. :class:`DriverRunner` is the real one (the official driver, one transaction per call);
+unit tests pass a runner that collects the Cypher and parameters instead, so what a push
+would send can be asserted without a server and without overriding private methods.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from aieco.errors import Neo4jAuthError, Neo4jConnectionError, Neo4jError, Neo4jVersionError
+from aieco.neo4j.settings import Neo4jSettings
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+logger = logging.getLogger(__name__)
+
+#: What a read returns: the column names and the rows (one list of values per record).
+Rows = tuple[list[str], list[list[Any]]]
+
+
+class QueryRunner(Protocol):
+    """Runs parameterised Cypher on one database."""
+
+    def write(self, query: str, params: Mapping[str, Any]) -> None:
+        """Run ``query`` in one write transaction."""
+
+    def read(self, query: str, params: Mapping[str, Any]) -> Rows:
+        """Run ``query`` in a read transaction (the server refuses writes) and return its rows."""
+
+    def autocommit(self, query: str, params: Mapping[str, Any]) -> None:
+        """Run ``query`` as an auto-commit transaction (for ``CALL { … } IN TRANSACTIONS``)."""
+
+    def close(self) -> None:
+        """Release the connection (idempotent)."""
+
+
+class DriverRunner:
+    """A :class:`QueryRunner` on the official Neo4j driver; checks credentials and version.
+
+    Parameters
+    ----------
+    settings
+        Where to connect.
+    """
+
+    def __init__(self, settings: Neo4jSettings) -> None:
+        self.settings = settings
+        self.server_version = "unknown"
+        self.server_edition = "unknown"
+        self._driver: Driver = self._connect()
+
+    def _connect(self) -> Driver:
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, ConfigurationError, DriverError, ServiceUnavailable
+        from neo4j.exceptions import Neo4jError as DbError
+
+        s = self.settings
+        if not s.password:
+            raise Neo4jAuthError("no password: set NEO4J_PASSWORD (or pass --password)")
+        try:
+            driver = GraphDatabase.driver(
+                s.uri,
+                auth=(s.user, s.password),
+                connection_timeout=10,
+                notifications_min_severity="OFF",
+            )
+        except (ConfigurationError, ValueError) as exc:
+            raise Neo4jConnectionError(f"bad Neo4j URI {s.uri!r}: {exc}") from exc
+        try:
+            driver.verify_connectivity()
+            records, _, _ = driver.execute_query(
+                "CALL dbms.components() YIELD name, versions, edition "
+                "RETURN name, versions[0] AS version, edition",
+                database_=s.database,
+            )
+        except AuthError as exc:
+            driver.close()
+            raise Neo4jAuthError(f"Neo4j at {s.uri} refused the credentials of user {s.user!r}") from exc
+        except ServiceUnavailable as exc:
+            driver.close()
+            raise Neo4jConnectionError(
+                f"cannot connect to Neo4j at {s.uri}: connection refused or closed"
+            ) from exc
+        except (DriverError, DbError, OSError) as exc:
+            driver.close()
+            raise Neo4jConnectionError(f"cannot talk to Neo4j at {s.uri}: {exc}") from exc
+        kernel = next((r for r in records if r["name"] == "Neo4j Kernel"), None)
+        version = str(kernel["version"]) if kernel else "unknown"
+        if not version.startswith("5."):
+            driver.close()
+            raise Neo4jVersionError(f"{s.uri} runs Neo4j {version}; aieco needs Neo4j 5")
+        self.server_version = version
+        self.server_edition = str(kernel["edition"]) if kernel else "unknown"
+        return driver
+
+    def write(self, query: str, params: Mapping[str, Any]) -> None:
+        """Run ``query`` in one write transaction."""
+        from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+        try:
+            self._driver.execute_query(query, dict(params), database_=self.settings.database)
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise Neo4jConnectionError(
+                f"lost the connection to {self.settings.uri} while writing; "
+                "what was written is consistent: re-run the push to complete it"
+            ) from exc
+
+    def read(self, query: str, params: Mapping[str, Any]) -> Rows:
+        """Run ``query`` in a read transaction and return its rows."""
+        from neo4j.exceptions import Neo4jError as DbError
+
+        def work(tx: Any) -> Rows:
+            result = tx.run(query, dict(params))
+            keys = list(result.keys())
+            return keys, [list(r.values()) for r in result]
+
+        try:
+            with self._driver.session(database=self.settings.database) as session:
+                rows: Rows = session.execute_read(work)
+        except DbError as exc:
+            raise Neo4jError(f"query failed: {exc.code}: {exc.message}") from exc
+        return rows
+
+    def autocommit(self, query: str, params: Mapping[str, Any]) -> None:
+        """Run ``query`` as an auto-commit transaction."""
+        with self._driver.session(database=self.settings.database) as session:
+            session.run(query, dict(params)).consume()
+
+    def close(self) -> None:
+        """Close the driver."""
+        self._driver.close()
