@@ -34,6 +34,46 @@ def describe_os_error(exc: OSError) -> str:
     return exc.strerror or exc.__class__.__name__
 
 
+def _first_existing(path: Path) -> Path:
+    current = path
+    while not current.exists() and current != current.parent:
+        current = current.parent
+    return current
+
+
+def _check_creatable(path: Path) -> None:
+    ancestor = _first_existing(path.parent if not path.exists() else path)
+    if ancestor.exists() and not ancestor.is_dir():
+        raise ExportError(f"cannot write {path}: {ancestor} is a file, not a folder")
+    if ancestor.exists() and not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ExportError(f"cannot write {path}: {ancestor} is not writable")
+
+
+def check_writable_file(target: str | Path) -> Path:
+    """Check, before any work, that ``target`` can be written as a file (nothing is created).
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> check_writable_file(folder)
+    Traceback (most recent call last):
+    aieco.errors.ExportError: cannot write ...: it is a folder, not a file
+    """
+    path = Path(target)
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder, not a file")
+    _check_creatable(path)
+    return path
+
+
+def check_writable_folder(target: str | Path) -> Path:
+    """Check, before any work, that ``target`` is or can become a folder (nothing is created)."""
+    path = Path(target)
+    if path.exists() and not path.is_dir():
+        raise ExportError(f"cannot write into {path}: it is a file, not a folder")
+    _check_creatable(path / "x")
+    return path
+
+
 def ensure_folder(folder: str | Path) -> Path:
     """Create ``folder`` (and its parents) unless it exists; refuse a file in the way."""
     path = Path(folder)

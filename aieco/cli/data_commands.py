@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from aieco.atomic import check_writable_file, check_writable_folder
 from aieco.cli.options import DataOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import (
     SummaryFormat,
@@ -131,6 +132,7 @@ def export(
     """
     from aieco.graph.io import export_graph
 
+    check_writable_folder(out_path) if fmt == "csv" else check_writable_file(out_path)
     for path in export_graph(load_graph(data, with_bundled, synthetic=synthetic), out_path, fmt=fmt):
         say(f"wrote {path}")
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from aieco.atomic import check_writable_file, check_writable_folder
 from aieco.cli.options import (
     DatabaseOpt,
     DataOpt,
@@ -167,6 +168,8 @@ def neo4j_pull(
     from aieco.graph.io import export_graph
     from aieco.neo4j.store import Neo4jStore
 
+    if out_path is not None:
+        check_writable_folder(out_path) if fmt == "csv" else check_writable_file(out_path)
     with Neo4jStore(neo4j_settings(uri, user, password, database)) as store:
         eg = store.pull()
     summary = eg.summary()
@@ -200,6 +203,8 @@ def neo4j_cypher(
     """
     from aieco.neo4j.store import Neo4jStore
 
+    if out_file is not None:
+        check_writable_file(out_file)
     params = json_values(parse_params(param))
     with Neo4jStore(neo4j_settings(uri, user, password, database)) as store:
         frame = store.run(query, params)

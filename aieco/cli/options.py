@@ -32,7 +32,7 @@ SyntheticOpt = Annotated[
     int | None,
     typer.Option("--synthetic", help="Use a synthetic graph of this many nodes (at least 20)."),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of --synthetic.")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of --synthetic.")]
 
 UriOpt = Annotated[str | None, typer.Option("--uri", help="Bolt URI [env NEO4J_URI].")]
 UserOpt = Annotated[str | None, typer.Option("--user", help="User [env NEO4J_USER].")]

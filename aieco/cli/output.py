@@ -117,7 +117,9 @@ def frame_text(frame: pd.DataFrame, fmt: FrameFormat) -> str:
 def write_frame(frame: pd.DataFrame, fmt: FrameFormat, *, out_file: Path | None, title: str) -> None:
     """Write rows to ``out_file`` (atomically) or print them in the chosen format."""
     if out_file is not None:
-        write_text(out_file, frame_text(frame, fmt))
+        write_text(
+            out_file, frame_text(frame, "csv" if fmt == "table" and out_file.suffix == ".csv" else fmt)
+        )
         say(f"wrote {len(frame)} rows to {out_file}")
     elif fmt == "table":
         stdout_console().print(frame_table(frame, title))

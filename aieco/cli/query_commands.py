@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from aieco.atomic import check_writable_file
 from aieco.cli.options import (
     DatabaseOpt,
     DataOpt,
@@ -125,6 +126,8 @@ def query_run(
     """
     from aieco.queries import get_query, run_query
 
+    if out_file is not None:
+        check_writable_file(out_file)
     params = parse_params(param)
     get_query(name).bind(params)  # check the name and every parameter before any work
     if engine == "neo4j":

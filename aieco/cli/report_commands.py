@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
+from aieco.atomic import check_writable_folder
 from aieco.cli.options import DataOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import say, step_progress
 from aieco.graph.projection import ProjectionName
+from aieco.graph.schema import MAX_YEAR, MIN_YEAR
 from aieco.metrics.engines import MetricEngine
 
 report_app = typer.Typer(
@@ -26,7 +28,13 @@ def report_centrality(
     ] = Path("aieco-report"),
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Rows per ranking table.")] = 15,
     as_of: Annotated[
-        int | None, typer.Option("--as-of", help="Only facts valid in this year (where the data has years).")
+        int | None,
+        typer.Option(
+            "--as-of",
+            min=MIN_YEAR,
+            max=MAX_YEAR,
+            help="Only facts valid in this year (where the data has years).",
+        ),
     ] = None,
     projection: Annotated[
         ProjectionName, typer.Option("--projection", "-p", help="Which nodes and relationships count.")
@@ -51,6 +59,7 @@ def report_centrality(
     from aieco.graph.projection import PROJECTIONS
     from aieco.report import build_centrality_report, write_centrality_report
 
+    check_writable_folder(out_dir)
     chosen = dataclasses.replace(PROJECTIONS[projection], as_of=as_of)
     eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)
     with step_progress("metrics") as advance:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from aieco.atomic import check_writable_file, check_writable_folder
 from aieco.cli.options import DataOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import note, open_in_browser, say, step_progress
 from aieco.viz.builder import DEFAULT_MAX_NODES, SizeBy, ViewName
@@ -48,6 +49,7 @@ def viz(
     """
     from aieco.viz import build_view
 
+    target = check_writable_file(out_file or Path(f"{view}.html"))
     options: dict[str, Any] = {"size_by": size_by, "max_nodes": max_nodes}
     if view == "city":
         if not city:
@@ -61,7 +63,7 @@ def viz(
         options["degrade"] = "aggregate"
     eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)
     net = build_view(eg, view, **options)
-    target = net.write(out_file or Path(f"{view}.html"))
+    net.write(target)
     for notice in net.meta.notices:
         note(notice)
     say(f"wrote {target} ({len(net.nodes):,} nodes, {len(net.edges):,} edges)")
@@ -87,6 +89,7 @@ def demo(
     """
     from aieco.viz.dashboard import write_demo
 
+    check_writable_folder(out_dir)
     eg = load_graph(data, with_bundled)
     with step_progress("views") as advance:
         written = write_demo(eg, out_dir, with_report=report, progress=advance)

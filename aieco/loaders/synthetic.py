@@ -188,6 +188,29 @@ def graph_from_synthetic(
     for site, o in zip(sites, operators, strict=True):
         link(orgs[int(o)], site, RelType.OPERATES)
 
+    # The rest of the schema, a few of each, so that every relationship type occurs.
+    labs = kinds[NodeType.RESEARCH_LAB]
+    hosts_of_labs = companies + kinds[NodeType.UNIVERSITY]
+    for lab, parent in zip(labs, rng.integers(len(hosts_of_labs), size=len(labs)), strict=True):
+        link(lab, hosts_of_labs[int(parent)], RelType.PART_OF)
+    n_few = max(2, len(companies) // 20)
+    for child, parent in rng.integers(len(companies), size=(n_few, 2)):
+        if child != parent:
+            link(companies[int(child)], companies[int(parent)], RelType.SPUN_OFF_FROM)
+    for company, ranking in zip(
+        rng.integers(len(companies), size=n_few),
+        rng.integers(len(kinds[NodeType.RANKING]), size=n_few),
+        strict=True,
+    ):
+        link(companies[int(company)], kinds[NodeType.RANKING][int(ranking)], RelType.MEMBER_OF)
+    for i, (person, o) in enumerate(zip(kinds[NodeType.PERSON], employers, strict=True)):
+        if i % 3 < 2:
+            link(person, orgs[int(o)], RelType.FOUNDED if i % 3 == 0 else RelType.LEADS)
+    for park in kinds[NodeType.PARK]:
+        mates = by_city.get(home[park], [])
+        for idx in mates[:3]:
+            link(park, orgs[idx], RelType.HOSTS)
+
     # Talent flows between hub cities.
     hubs = np.argsort(-city_w)[: max(5, n_cities // 20)]
     n_flows = max(10, n_nodes // 50)

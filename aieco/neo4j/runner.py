@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: URI schemes of the Bolt protocol (single server, or routing for clusters and Aura).
+BOLT_SCHEMES: tuple[str, ...] = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 #: What a read returns: the column names and the rows (one list of values per record).
 Rows = tuple[list[str], list[list[Any]]]
 
@@ -62,6 +64,11 @@ class DriverRunner:
         from neo4j.exceptions import Neo4jError as DbError
 
         s = self.settings
+        scheme = s.uri.split("://", 1)[0] if "://" in s.uri else ""
+        if scheme not in BOLT_SCHEMES:
+            raise Neo4jConnectionError(
+                f"bad Neo4j URI {s.uri!r}: use one of {', '.join(f'{x}://' for x in BOLT_SCHEMES)}"
+            )
         if not s.password:
             raise Neo4jAuthError("no password: set NEO4J_PASSWORD (or pass --password)")
         try:

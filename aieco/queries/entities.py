@@ -124,7 +124,7 @@ SHORTEST_PATH = Query(
     columns=("step", "id", "type", "name", "relation"),
     order_by=(("step", True),),
     networkx=_shortest_path,
-    examples=({"source": "hefei", "target": "stanford"}, {"source": "intel", "target": "tencent"}),
+    examples=({"source": "hefei", "target": "stanford"}, {"source": "intel", "target": "shockley-semi"}),
 )
 
 

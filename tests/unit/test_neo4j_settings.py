@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import aieco
 from aieco.errors import Neo4jAuthError, SchemaError
+from aieco.graph.schema import NodeType
 from aieco.neo4j.store import Neo4jSettings, Neo4jStore
+from tests.unit.fakes import CollectingRunner
 
 
 def test_settings_from_environment_and_flags() -> None:
@@ -31,10 +35,52 @@ def test_no_password_is_a_clear_error() -> None:
 def test_labels_outside_the_schema_are_refused_before_any_write() -> None:
     eg = aieco.graph_from_synthetic(50, seed=1)
     eg.G.add_node("evil", type="Company` SET n.pwned = true //")
-
-    class NoServer(Neo4jStore):
-        def _write(self, query: str, **params: object) -> None:
-            raise AssertionError("nothing may be written")
-
+    runner = CollectingRunner()
     with pytest.raises(SchemaError):
-        NoServer(Neo4jSettings(password="x")).push(eg)
+        Neo4jStore(Neo4jSettings(password="x"), runner=runner).push(eg)
+    assert runner.writes() == []
+
+
+def test_push_sends_whitelisted_labels_and_every_value_as_a_parameter() -> None:
+    eg = aieco.graph_from_synthetic(60, seed=1)
+    hostile = "x'}) DETACH DELETE n //"
+    eg.G.nodes["co0"]["name_en"] = hostile
+    runner = CollectingRunner()
+    counts = Neo4jStore(Neo4jSettings(password="x"), runner=runner).push(eg, batch_size=25)
+    assert counts == {"nodes": eg.G.number_of_nodes(), "relationships": eg.G.number_of_edges()}
+    writes = runner.writes()
+    assert all(hostile not in query for query, _ in writes)
+    node_rows = [row for q, p in writes if q.startswith("UNWIND $rows AS row MERGE (n:") for row in p["rows"]]
+    rel_rows = [row for q, p in writes if "MERGE (a)-[r:" in q for row in p["rows"]]
+    assert len(node_rows) == eg.G.number_of_nodes()  # every node once, in batches
+    assert len(rel_rows) == eg.G.number_of_edges()
+    assert max(len(p["rows"]) for q, p in writes if "rows" in p) == 25
+    assert next(r for r in node_rows if r["id"] == "co0")["props"]["name_en"] == hostile
+    labels = {re.search(r"SET n:(\w+)", q).group(1) for q, _ in writes if "SET n:" in q}  # type: ignore[union-attr]
+    assert labels <= {t.value for t in NodeType}
+    assert writes[-1][0].startswith("MERGE (m:AiecoGraph")
+
+
+def test_pull_rebuilds_the_graph_from_rows() -> None:
+    runner = CollectingRunner(
+        {
+            "labels(n)": (
+                ["id", "labels", "props"],
+                [
+                    ["hefei", ["AiecoNode", "City"], {"id": "hefei", "name_en": "Hefei"}],
+                    ["anhui", ["AiecoNode", "Region"], {"id": "anhui", "name_en": "Anhui"}],
+                ],
+            ),
+            "type(r)": (
+                ["u", "v", "type", "props"],
+                [["hefei", "anhui", "LOCATED_IN", {"key": "r1", "source": "s"}]],
+            ),
+        }
+    )
+    with Neo4jStore(Neo4jSettings(password="x"), runner=runner) as store:
+        eg = store.pull()
+    assert runner.closed
+    assert eg.G.nodes["hefei"] == {"type": "City", "name_en": "Hefei"}
+    assert list(eg.G.edges(keys=True, data=True)) == [
+        ("hefei", "anhui", "r1", {"type": "LOCATED_IN", "source": "s"})
+    ]

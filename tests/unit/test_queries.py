@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import aieco
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.metrics.concentration import concentration_stats
 from aieco.queries import CATALOGUE, QueryError, get_query, run_query
@@ -149,3 +150,20 @@ def test_catalogue_entries_are_complete() -> None:
         for p in q.params:
             assert f"${p.name}" in q.cypher, (name, p.name)
         assert set(dict(q.order_by)) <= set(q.columns)
+
+
+def test_every_parity_case_returns_rows_on_networkx() -> None:
+    """The parity test (tests/integration) compares engines; a case with no rows proves nothing."""
+    from aieco.queries import CATALOGUE
+    from tests.parity_cases import SYNTHETIC_EMPTY, bundled_cases, synthetic_cases, synthetic_graph
+
+    bundled = aieco.graph_from_bundled()
+    synthetic = synthetic_graph()
+    empty = [(n, p) for n, p in bundled_cases() if run_query(n, p, graph=bundled).empty]
+    empty += [(n, p) for n, p in synthetic_cases(synthetic) if run_query(n, p, graph=synthetic).empty]
+    assert empty == []
+    # every query also runs with a parameter set other than its defaults, on one graph or the other
+    with_params = {n for n, p in synthetic_cases(synthetic) if p}
+    assert [n for n, q in CATALOGUE.items() if not q.examples and n not in with_params] == []
+    assert set(SYNTHETIC_EMPTY) <= set(CATALOGUE)
+    assert len(CATALOGUE) >= 20
