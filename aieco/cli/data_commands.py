@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from aieco.atomic import check_writable_file, check_writable_folder
-from aieco.cli.options import DataOpt, SyntheticOpt, WithBundledOpt, load_graph
+from aieco.cli.options import DataOpt, ForceOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import (
     SummaryFormat,
     cell,
@@ -19,7 +19,7 @@ from aieco.cli.output import (
     say,
     stdout_console,
 )
-from aieco.graph.io import ExportFormat
+from aieco.graph.io import CSV_TABLES, ExportFormat
 
 
 def load(
@@ -122,6 +122,7 @@ def export(
     data: DataOpt = None,
     with_bundled: WithBundledOpt = False,
     synthetic: SyntheticOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Export the graph: NetworkX node-link JSON, GraphML, or aieco's CSV tables.
 
@@ -132,8 +133,12 @@ def export(
     """
     from aieco.graph.io import export_graph
 
-    check_writable_folder(out_path) if fmt == "csv" else check_writable_file(out_path)
-    for path in export_graph(load_graph(data, with_bundled, synthetic=synthetic), out_path, fmt=fmt):
+    if fmt == "csv":
+        check_writable_folder(out_path, CSV_TABLES, force=force)
+    else:
+        check_writable_file(out_path, force=force)
+    eg = load_graph(data, with_bundled, synthetic=synthetic)
+    for path in export_graph(eg, out_path, fmt=fmt, force=force):
         say(f"wrote {path}")
 
 

@@ -12,6 +12,7 @@ from aieco.atomic import check_writable_file, check_writable_folder
 from aieco.cli.options import (
     DatabaseOpt,
     DataOpt,
+    ForceOpt,
     NameOpt,
     ParamOpt,
     PasswordOpt,
@@ -35,7 +36,7 @@ from aieco.cli.output import (
     write_frame,
 )
 from aieco.errors import InvalidArgumentError
-from aieco.graph.io import ExportFormat
+from aieco.graph.io import CSV_TABLES, ExportFormat
 from aieco.neo4j.store import DEFAULT_BATCH_SIZE
 
 neo4j_app = typer.Typer(
@@ -160,6 +161,7 @@ def neo4j_pull(
     user: UserOpt = None,
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Read aieco's graph back from Neo4j and summarise it (optionally export it).
 
@@ -169,7 +171,10 @@ def neo4j_pull(
     from aieco.neo4j.store import Neo4jStore
 
     if out_path is not None:
-        check_writable_folder(out_path) if fmt == "csv" else check_writable_file(out_path)
+        if fmt == "csv":
+            check_writable_folder(out_path, CSV_TABLES, force=force)
+        else:
+            check_writable_file(out_path, force=force)
     with Neo4jStore(neo4j_settings(uri, user, password, database)) as store:
         eg = store.pull()
     summary = eg.summary()
@@ -178,7 +183,7 @@ def neo4j_pull(
         f"observations) and {summary['edges']} relationships"
     )
     if out_path is not None:
-        for path in export_graph(eg, out_path, fmt=fmt):
+        for path in export_graph(eg, out_path, fmt=fmt, force=force):
             say(f"wrote {path}")
 
 
@@ -192,6 +197,7 @@ def neo4j_cypher(
     user: UserOpt = None,
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Run a read-only Cypher query with parameters and print the rows.
 
@@ -204,8 +210,8 @@ def neo4j_cypher(
     from aieco.neo4j.store import Neo4jStore
 
     if out_file is not None:
-        check_writable_file(out_file)
+        check_writable_file(out_file, force=force)
     params = json_values(parse_params(param))
     with Neo4jStore(neo4j_settings(uri, user, password, database)) as store:
         frame = store.run(query, params)
-    write_frame(frame, fmt, out_file=out_file, title=f"{len(frame)} rows")
+    write_frame(frame, fmt, out_file=out_file, title=f"{len(frame)} rows", force=force)

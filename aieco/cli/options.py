@@ -41,6 +41,9 @@ PasswordOpt = Annotated[
 ]
 DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Database [env NEO4J_DATABASE].")]
 NameOpt = Annotated[str, typer.Option("--name", help="Name of the local instance.")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace existing files that aieco did not write (or that changed).")
+]
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")]
 
 

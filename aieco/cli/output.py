@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -24,6 +23,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from aieco.atomic import write_text
+from aieco.graph.io import frame_csv
+from aieco.graph.text import visible_controls
 
 #: Formats of the summary commands (info, search, status).
 SummaryFormat = Literal["table", "json"]
@@ -32,19 +33,10 @@ FrameFormat = Literal["table", "csv", "json"]
 #: Formats of `aieco query list`.
 ListFormat = Literal["table", "json", "markdown"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_WITH_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
 
 def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
     """Show control characters as ``\\xNN`` escapes (tabs and, if asked, newlines stay)."""
-    pattern = _CONTROL if keep_newlines else _CONTROL_WITH_NEWLINE
-
-    def visible(match: re.Match[str]) -> str:
-        char = match.group(0)
-        return char if char == "\t" and keep_newlines else f"\\x{ord(char):02x}"
-
-    return pattern.sub(visible, text)
+    return visible_controls(text, keep="\t\n" if keep_newlines else "")
 
 
 def cell(value: Any) -> str:
@@ -106,25 +98,27 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
 
 
 def frame_text(frame: pd.DataFrame, fmt: FrameFormat) -> str:
-    """A DataFrame as CSV, JSON (records) or a plain text table."""
+    """A DataFrame as CSV (formula cells neutralised), JSON (records) or a plain text table."""
     if fmt == "csv":
-        return str(frame.to_csv(index=False))
+        return frame_csv(frame)
     if fmt == "json":
         return str(frame.to_json(orient="records", force_ascii=False, indent=2, double_precision=15)) + "\n"
     return str(frame.to_string(index=False)) + "\n"
 
 
-def write_frame(frame: pd.DataFrame, fmt: FrameFormat, *, out_file: Path | None, title: str) -> None:
+def write_frame(
+    frame: pd.DataFrame, fmt: FrameFormat, *, out_file: Path | None, title: str, force: bool = False
+) -> None:
     """Write rows to ``out_file`` (atomically) or print them in the chosen format."""
     if out_file is not None:
-        write_text(
-            out_file, frame_text(frame, "csv" if fmt == "table" and out_file.suffix == ".csv" else fmt)
-        )
+        chosen: FrameFormat = "csv" if fmt == "table" and out_file.suffix == ".csv" else fmt
+        write_text(out_file, frame_text(frame, chosen), force=force)
         say(f"wrote {len(frame)} rows to {out_file}")
     elif fmt == "table":
         stdout_console().print(frame_table(frame, title))
     else:
-        sys.stdout.write(frame_text(frame, fmt))
+        text = frame_text(frame, fmt)
+        sys.stdout.write(terminal_safe(text, keep_newlines=True) if sys.stdout.isatty() else text)
 
 
 @contextlib.contextmanager

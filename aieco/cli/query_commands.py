@@ -14,6 +14,7 @@ from aieco.atomic import check_writable_file
 from aieco.cli.options import (
     DatabaseOpt,
     DataOpt,
+    ForceOpt,
     ParamOpt,
     PasswordOpt,
     UriOpt,
@@ -117,6 +118,7 @@ def query_run(
     user: UserOpt = None,
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Run a predefined query on NetworkX (default, no server) or on Neo4j.
 
@@ -127,7 +129,7 @@ def query_run(
     from aieco.queries import get_query, run_query
 
     if out_file is not None:
-        check_writable_file(out_file)
+        check_writable_file(out_file, force=force)
     params = parse_params(param)
     get_query(name).bind(params)  # check the name and every parameter before any work
     if engine == "neo4j":
@@ -137,4 +139,4 @@ def query_run(
             frame = run_query(name, params, engine="neo4j", store=store)
     else:
         frame = run_query(name, params, engine="networkx", graph=load_graph(data, with_bundled))
-    write_frame(frame, fmt, out_file=out_file, title=f"{name} ({engine}, {len(frame)} rows)")
+    write_frame(frame, fmt, out_file=out_file, title=f"{name} ({engine}, {len(frame)} rows)", force=force)

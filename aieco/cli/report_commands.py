@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from aieco.atomic import check_writable_folder
-from aieco.cli.options import DataOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
+from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import say, step_progress
 from aieco.graph.projection import ProjectionName
 from aieco.graph.schema import MAX_YEAR, MIN_YEAR
@@ -48,6 +48,7 @@ def report_centrality(
     seed: SeedOpt = 0,
     data: DataOpt = None,
     with_bundled: WithBundledOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write the centrality report: top entities per measure and type, city/region/country
     roll-ups, density, concentration (with a Lorenz curve), communities, provenance.
@@ -66,5 +67,5 @@ def report_centrality(
         report = build_centrality_report(
             eg, projection=chosen, top=top, engine=engine, betweenness_k=betweenness_k, progress=advance
         )
-    written = write_centrality_report(report, out_dir)
+    written = write_centrality_report(report, out_dir, force=force)
     say(f"wrote {len(written)} files to {out_dir} (open {out_dir / 'report.html'})")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from aieco.atomic import check_writable_file, check_writable_folder
-from aieco.cli.options import DataOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
+from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import note, open_in_browser, say, step_progress
 from aieco.viz.builder import DEFAULT_MAX_NODES, SizeBy, ViewName
 
@@ -38,6 +38,7 @@ def viz(
     seed: SeedOpt = 0,
     data: DataOpt = None,
     with_bundled: WithBundledOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write one interactive network view as a self-contained HTML page (works offline).
 
@@ -49,7 +50,7 @@ def viz(
     """
     from aieco.viz import build_view
 
-    target = check_writable_file(out_file or Path(f"{view}.html"))
+    target = check_writable_file(out_file or Path(f"{view}.html"), force=force)
     options: dict[str, Any] = {"size_by": size_by, "max_nodes": max_nodes}
     if view == "city":
         if not city:
@@ -63,7 +64,7 @@ def viz(
         options["degrade"] = "aggregate"
     eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)
     net = build_view(eg, view, **options)
-    net.write(target)
+    net.write(target, force=force)
     for notice in net.meta.notices:
         note(notice)
     say(f"wrote {target} ({len(net.nodes):,} nodes, {len(net.edges):,} edges)")
@@ -81,6 +82,7 @@ def demo(
     open_: Annotated[bool, typer.Option("--open", help="Open index.html in your browser.")] = False,
     data: DataOpt = None,
     with_bundled: WithBundledOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Load the data, write every view, the centrality report and an index.html dashboard.
 
@@ -92,7 +94,7 @@ def demo(
     check_writable_folder(out_dir)
     eg = load_graph(data, with_bundled)
     with step_progress("views") as advance:
-        written = write_demo(eg, out_dir, with_report=report, progress=advance)
+        written = write_demo(eg, out_dir, with_report=report, force=force, progress=advance)
     index = written[-1]
     say(f"wrote {len(written)} files to {out_dir} (open {index})")
     if open_:

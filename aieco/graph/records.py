@@ -7,11 +7,13 @@ id, a source that does not exist) are checked when records become a graph
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from aieco.graph.schema import (
     DERIVED_RELS,
@@ -25,6 +27,10 @@ from aieco.graph.schema import (
     RelType,
     is_entity_type,
 )
+from aieco.graph.text import clean_text
+
+#: Integers Neo4j can store (64-bit signed); larger ones are refused at load time.
+INT64_MAX = 2**63 - 1
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
 _INDICATOR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -35,7 +41,7 @@ def _blank_to_none(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None
     if isinstance(value, str):
-        return value.strip()
+        return clean_text(value.strip())
     return value
 
 
@@ -43,11 +49,33 @@ def _split_list(value: Any) -> Any:
     if value is None:
         return []
     if isinstance(value, str):
-        return [part.strip() for part in value.split("|") if part.strip()]
+        return [clean_text(part.strip()) for part in value.split("|") if part.strip()]
+    if isinstance(value, list | tuple):
+        return [clean_text(v) if isinstance(v, str) else v for v in value]
     return value
 
 
-def _check_id(value: str) -> str:
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, got {value!r}")
+    return value
+
+
+def _int64(value: int | None) -> int | None:
+    if value is not None and not -INT64_MAX - 1 <= value <= INT64_MAX:
+        raise ValueError(f"{value} does not fit in 64 bits (the largest whole number Neo4j stores)")
+    return value
+
+
+def _text(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _check_id(value: Any) -> str:
+    if value is None:
+        raise ValueError("an id is required")
+    if not isinstance(value, str):
+        raise ValueError(f"an id must be text, got {type(value).__name__} {value!r}")
     if not _ID_RE.match(value):
         raise ValueError(f"{value!r} is not a valid id (lower-case letters, digits and _ . : - only)")
     return value
@@ -72,8 +100,15 @@ def _check_year(value: Any) -> Any:
 
 def _check_date(value: Any) -> Any:
     value = _blank_to_none(value)
-    if value is not None and not _DATE_RE.match(str(value)):
+    if value is None:
+        return None
+    text = str(value)
+    if not _DATE_RE.match(text):
         raise ValueError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    try:
+        dt.date.fromisoformat(text if len(text) == 10 else (text + "-01-01")[:10])
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date of the calendar") from None
     return value
 
 
@@ -94,13 +129,15 @@ class FieldError(ValueError):
 
 
 OptStr = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Text = Annotated[str, BeforeValidator(_text)]
 StrList = Annotated[list[str], BeforeValidator(_split_list)]
 Id = Annotated[str, BeforeValidator(_blank_to_none), BeforeValidator(_check_id)]
 Year = Annotated[int | None, BeforeValidator(_check_year)]
 Date = Annotated[str | None, BeforeValidator(_check_date)]
 EntityType = Annotated[NodeType, BeforeValidator(_check_entity_type)]
-OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
-OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none), AfterValidator(_finite)]
+Float = Annotated[float, AfterValidator(_finite)]
+OptInt = Annotated[int | None, BeforeValidator(_blank_to_none), AfterValidator(_int64)]
 
 
 class _Record(BaseModel):
@@ -128,7 +165,7 @@ class SourceRecord(_Record):
     """A document that facts cite: a seed article, a report, a public web page."""
 
     id: Id
-    title: str
+    title: Text
     title_en: OptStr = None
     publisher: OptStr = None
     author: OptStr = None
@@ -150,7 +187,7 @@ class EntityRecord(_Provenance):
 
     id: Id
     type: EntityType
-    name_en: str
+    name_en: Text
     name_zh_hans: OptStr = None
     name_zh_hant: OptStr = None
     name_ja: OptStr = None
@@ -226,11 +263,11 @@ class ObservationRecord(_Provenance):
 
     id: Id
     subject: Id
-    indicator: str
-    value: float
+    indicator: Text
+    value: Float
     value_high: OptFloat = None
     value_text: OptStr = None
-    unit: str
+    unit: Text
     kind: ObservationKind = "actual"
     year: Year = None
     period_start: Year = None

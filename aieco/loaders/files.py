@@ -22,6 +22,8 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -50,8 +52,12 @@ from aieco.graph.schema import (
     SOURCE_FIELDS,
     NodeType,
 )
+from aieco.graph.text import from_spreadsheet
 
 logger = logging.getLogger(__name__)
+
+#: The largest file aieco reads (bytes); ``AIECO_MAX_FILE_BYTES`` changes it.
+DEFAULT_MAX_FILE_BYTES = 4 * 1024**3
 
 TableKind = Literal["sources", "entities", "relations", "observations"]
 
@@ -119,6 +125,34 @@ def _add(
     getattr(data, kind).append((record, origin))
 
 
+def max_file_bytes() -> int:
+    """The size limit of one input file (``AIECO_MAX_FILE_BYTES``, default 4 GiB)."""
+    raw = os.environ.get("AIECO_MAX_FILE_BYTES", "")
+    return int(raw) if raw.isdigit() else DEFAULT_MAX_FILE_BYTES
+
+
+def check_readable(path: Path) -> Problem | None:
+    """Refuse anything but a regular file of bounded size (a FIFO would block, a device never end)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return Problem(str(path), 0, "", "no such file")
+    except OSError as exc:
+        return Problem(str(path), 0, "", f"cannot read file: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(
+            str(path), 0, "", "not a regular file (a FIFO, device or socket); aieco reads files only"
+        )
+    if info.st_size > max_file_bytes():
+        return Problem(
+            str(path),
+            0,
+            "",
+            f"{info.st_size:,} bytes is over the limit of {max_file_bytes():,} (AIECO_MAX_FILE_BYTES)",
+        )
+    return None
+
+
 def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
     """Read one CSV table; return the records that passed and every problem found.
 
@@ -131,10 +165,11 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
     name = str(path)
     data = Dataset(files=[name])
     problems: list[Problem] = []
+    reader: Any = None
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip() for h in reader.fieldnames or []]
+            reader = csv.reader(fh, strict=True)
+            header = [h.strip() for h in next(reader, [])]
             kind = table_kind(header)
             if kind is None:
                 return data, [
@@ -145,22 +180,39 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
                         "header matches no aieco table (sources, entities, relations, observations)",
                     )
                 ]
+            twice = sorted({h for h in header if header.count(h) > 1})
+            if twice:
+                return data, [Problem(name, 1, col, "this column appears more than once") for col in twice]
             unknown = [h for h in header if h not in _COLUMNS[kind]]
             if unknown:
                 return data, [Problem(name, 1, col, f"unknown column for a {kind} table") for col in unknown]
-            reader.fieldnames = header
             start = 2
-            for raw in reader:
+            for cells in reader:
                 row, start = start, reader.line_num + 1
-                if None in raw:
-                    problems.append(Problem(name, row, "", "more cells than header columns"))
+                if not any(c.strip() for c in cells) or (cells and cells[0].startswith("#")):
                     continue
-                values = [v for v in raw.values() if v]
-                if not values or str(raw.get("id") or "").startswith("#"):
+                if len(cells) > len(header):
+                    problems.append(
+                        Problem(name, row, "", f"{len(cells)} cells, more than the {len(header)} columns")
+                    )
                     continue
+                if len(cells) < len(header):
+                    missing = header[len(cells)]
+                    problems.append(
+                        Problem(
+                            name, row, missing, f"{len(cells)} cells, fewer than the {len(header)} columns"
+                        )
+                    )
+                    continue
+                raw = {h: from_spreadsheet(c) for h, c in zip(header, cells, strict=True)}
                 _add(data, kind, raw, Origin(name, row), problems)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        problems.append(Problem(name, 0, "", f"cannot read file: {exc}"))
+    except csv.Error as exc:
+        line = reader.line_num if reader is not None else 0
+        problems.append(Problem(name, line, "", f"malformed CSV: {exc} (an unbalanced quote?)"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, 0, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+    except OSError as exc:
+        problems.append(Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}"))
     return data, problems
 
 
@@ -191,15 +243,63 @@ def dataset_from_graph(G: nx.MultiDiGraph, *, file: str = "<graph>") -> tuple[Da
     return data, problems
 
 
+def _node_link_problems(payload: Any, name: str) -> list[Problem]:
+    """Check the shape of node-link data before NetworkX reads it."""
+    if not isinstance(payload, dict):
+        return [Problem(name, 0, "", f"node-link JSON must be an object, not {type(payload).__name__}")]
+    problems: list[Problem] = []
+    nodes, edges = payload.get("nodes"), payload.get("edges", [])
+    for key, value in (("nodes", nodes), ("edges", edges)):
+        if not isinstance(value, list):
+            problems.append(
+                Problem(f"{name} ({key})", 0, "", f"{key!r} must be a list, not {type(value).__name__}")
+            )
+    if problems or not isinstance(nodes, list) or not isinstance(edges, list):
+        return problems
+    ids: set[str] = set()
+    for row, node in enumerate(nodes, start=1):
+        where = f"{name} (nodes)"
+        if not isinstance(node, dict):
+            problems.append(Problem(where, row, "", f"a node must be an object, not {type(node).__name__}"))
+        elif not isinstance(node.get("id"), str) or not node["id"]:
+            problems.append(Problem(where, row, "id", f"a node needs a text id, got {node.get('id')!r}"))
+        else:
+            ids.add(node["id"])
+    for row, edge in enumerate(edges, start=1):
+        where = f"{name} (edges)"
+        if not isinstance(edge, dict):
+            problems.append(Problem(where, row, "", f"an edge must be an object, not {type(edge).__name__}"))
+            continue
+        for end in ("from", "to"):
+            if edge.get(end) not in ids:
+                problems.append(
+                    Problem(where, row, end, f"names {edge.get(end)!r}, which is no node of this file")
+                )
+    return problems
+
+
 def read_node_link(path: str | Path) -> tuple[Dataset, list[Problem]]:
     """Read node-link JSON written by ``aieco export --format json``."""
     name = str(path)
+    empty = Dataset(files=[name])
     try:
         with Path(path).open(encoding="utf-8") as fh:
             payload = json.load(fh)
+    except json.JSONDecodeError as exc:
+        return empty, [Problem(name, exc.lineno, "", f"not JSON: {exc.msg} (column {exc.colno})")]
+    except RecursionError:
+        return empty, [Problem(name, 0, "", "JSON nested too deeply to be node-link data")]
+    except UnicodeDecodeError as exc:
+        return empty, [Problem(name, 0, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]
+    except OSError as exc:
+        return empty, [Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")]
+    shape = _node_link_problems(payload, name)
+    if shape:
+        return empty, shape
+    try:
         G = nx.node_link_graph(payload, directed=True, multigraph=True, **NODE_LINK_KEYS)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        return Dataset(files=[name]), [Problem(name, 0, "", f"cannot read node-link JSON: {exc}")]
+    except (KeyError, TypeError, ValueError, nx.NetworkXError) as exc:
+        return empty, [Problem(name, 0, "", f"cannot read node-link JSON: {exc}")]
     return dataset_from_graph(G, file=name)
 
 
@@ -233,8 +333,9 @@ def read_dataset(paths: Iterable[str | Path]) -> tuple[Dataset, list[Problem]]:
     if not files:
         problems.append(Problem("<arguments>", 0, "", "no files to load"))
     for path in files:
-        if not path.exists():
-            problems.append(Problem(str(path), 0, "", "no such file"))
+        refused = check_readable(path)
+        if refused is not None:
+            problems.append(refused)
             continue
         reader = read_node_link if path.suffix.lower() == ".json" else read_csv
         part, found = reader(path)

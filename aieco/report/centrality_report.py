@@ -20,8 +20,9 @@ from typing import Any
 import pandas as pd
 
 from aieco._version import __version__
-from aieco.atomic import ensure_folder, write_bytes, write_text
+from aieco.atomic import check_writable_folder, ensure_folder, write_bytes, write_text
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.io import frame_csv
 from aieco.graph.projection import Projection, project
 from aieco.metrics import centrality as C
 from aieco.metrics.communities import louvain
@@ -353,18 +354,35 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def write_centrality_report(report: CentralityReport, out_dir: str | Path) -> list[Path]:
-    """Write report.html, report.md, the chart PNGs and one CSV per table; return the paths."""
+def report_files(report: CentralityReport) -> list[str]:
+    """The names of the files :func:`write_centrality_report` writes."""
+    return [
+        *(f"{t.slug}.csv" for t in report.tables),
+        *(f"{c.slug}.png" for c in report.charts),
+        "report.html",
+        "report.md",
+    ]
+
+
+def write_centrality_report(
+    report: CentralityReport, out_dir: str | Path, *, force: bool = False
+) -> list[Path]:
+    """Write report.html, report.md, the chart PNGs and one CSV per table; return the paths.
+
+    Every target is checked before the first write: a file aieco did not write stops the
+    whole report (unless ``force``), and nothing is written.
+    """
+    check_writable_folder(out_dir, report_files(report), force=force)
     out = ensure_folder(out_dir)
     env = _environment()
     context = {"report": report, "version": __version__}
     pages = {name: env.get_template(f"{name}.j2").render(**context) for name in ("report.html", "report.md")}
     written: list[Path] = []
     for table in report.tables:
-        written.append(write_text(out / f"{table.slug}.csv", table.frame.to_csv(index=False)))
+        written.append(write_text(out / f"{table.slug}.csv", frame_csv(table.frame), force=force))
     for chart in report.charts:
-        written.append(write_bytes(out / f"{chart.slug}.png", chart.png))
+        written.append(write_bytes(out / f"{chart.slug}.png", chart.png, force=force))
     for name, text in pages.items():
-        written.append(write_text(out / name, text))
+        written.append(write_text(out / name, text, force=force))
     logger.info("wrote the centrality report to %s", out)
     return written

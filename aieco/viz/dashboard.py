@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aieco._version import __version__
-from aieco.atomic import ensure_folder, write_bytes, write_text
+from aieco.atomic import check_writable_folder, write_bytes, write_text
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.viz.network import environment
 from aieco.viz.thumbnail import thumbnail_png
@@ -64,16 +64,19 @@ def write_demo(
     *,
     views: tuple[DemoView, ...] = DEMO_VIEWS,
     with_report: bool = True,
+    force: bool = False,
     progress: DemoProgress | None = None,
 ) -> list[Path]:
     """Write every view, the centrality report and the dashboard into ``out_dir``.
+
+    Everything is built first and every target checked (a file aieco did not write stops the
+    demo unless ``force``); only then is anything written, so a failure leaves nothing behind.
 
     Returns
     -------
     The files written, index.html last.
     """
     out = Path(out_dir)
-    ensure_folder(out / "thumbs")
     steps = len(views) + (1 if with_report else 0) + 1
     done = 0
 
@@ -83,13 +86,11 @@ def write_demo(
         if progress:
             progress(name, done, steps)
 
-    written: list[Path] = []
+    built = []
     cards: list[DashboardCard] = []
     for spec in views:
         net = build_view(eg, spec.view, **spec.options)
-        written.append(net.write(out / f"{spec.slug}.html"))
-        thumb = out / "thumbs" / f"{spec.slug}.png"
-        written.append(write_bytes(thumb, thumbnail_png(net)))
+        built.append((spec, net, thumbnail_png(net)))
         cards.append(
             DashboardCard(
                 href=f"{spec.slug}.html",
@@ -101,11 +102,12 @@ def write_demo(
             )
         )
         step(spec.slug)
+    report = None
     if with_report:
-        from aieco.report import build_centrality_report, write_centrality_report
+        from aieco.report import build_centrality_report
+        from aieco.report.centrality_report import report_files
 
         report = build_centrality_report(eg)
-        written += write_centrality_report(report, out / "report")
         cards.append(
             DashboardCard(
                 href="report/report.html",
@@ -117,23 +119,34 @@ def write_demo(
                 ),
                 stats="HTML, Markdown and CSV",
                 thumbnail="report/top_pagerank.png"
-                if (out / "report" / "top_pagerank.png").exists()
+                if any(c.slug == "top_pagerank" for c in report.charts)
                 else None,
             )
         )
         step("report")
-    summary = eg.summary()
     html = (
         environment()
         .get_template("dashboard.html.j2")
         .render(
             cards=cards,
-            summary=summary,
+            summary=eg.summary(),
             version=__version__,
             created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         )
     )
-    index = write_text(out / "index.html", html)
+    targets = [f"{spec.slug}.html" for spec in views] + [f"thumbs/{spec.slug}.png" for spec in views]
+    if report is not None:
+        targets += [f"report/{name}" for name in report_files(report)]
+    check_writable_folder(out, [*targets, "index.html"], force=force)
+    written: list[Path] = []
+    for spec, net, png in built:
+        written.append(net.write(out / f"{spec.slug}.html", force=force))
+        written.append(write_bytes(out / "thumbs" / f"{spec.slug}.png", png, force=force))
+    if report is not None:
+        from aieco.report import write_centrality_report
+
+        written += write_centrality_report(report, out / "report", force=force)
+    index = write_text(out / "index.html", html, force=force)
     written.append(index)
     step("index")
     logger.info("wrote the dashboard to %s", index)

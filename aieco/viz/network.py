@@ -200,9 +200,9 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         )
         return page
 
-    def write(self, path: str | Path) -> Path:
-        """Write the page to ``path`` (written whole to a temporary file, then renamed)."""
-        target = write_text(path, self.to_html())
+    def write(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the page to ``path`` (whole, or not at all; a file aieco did not write needs ``force``)."""
+        target = write_text(path, self.to_html(), force=force)
         logger.info("wrote %s (%d nodes, %d edges)", target, len(self.nodes), len(self.edges))
         return target
 
