@@ -118,6 +118,12 @@ class Neo4jAuthError(Neo4jError):
     """The server refused the credentials."""
 
 
+class Neo4jReadOnlyError(Neo4jError):
+    """A query given as read-only would write, administer the server or fetch a file or URL."""
+
+    exit_code = 1
+
+
 class Neo4jVersionError(Neo4jError):
     """The server answered but is not Neo4j 5."""
 

@@ -9,11 +9,19 @@ would send can be asserted without a server and without overriding private metho
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from aieco.errors import Neo4jAuthError, Neo4jConnectionError, Neo4jError, Neo4jVersionError
+from aieco.errors import (
+    Neo4jAuthError,
+    Neo4jConnectionError,
+    Neo4jError,
+    Neo4jReadOnlyError,
+    Neo4jVersionError,
+)
+from aieco.neo4j.readonly import refusal
 from aieco.neo4j.settings import Neo4jSettings
 
 if TYPE_CHECKING:
@@ -23,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 #: URI schemes of the Bolt protocol (single server, or routing for clusters and Aura).
 BOLT_SCHEMES: tuple[str, ...] = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+#: How long the driver retries a transaction on a passing fault before aieco reports it.
+RETRY_SECONDS = 5.0
 #: What a read returns: the column names and the rows (one list of values per record).
 Rows = tuple[list[str], list[list[Any]]]
 
@@ -35,6 +45,9 @@ class QueryRunner(Protocol):
 
     def read(self, query: str, params: Mapping[str, Any]) -> Rows:
         """Run ``query`` in a read transaction (the server refuses writes) and return its rows."""
+
+    def read_only(self, query: str, params: Mapping[str, Any]) -> Rows:
+        """Run a user's ``query`` only if the server's plan says it only reads (see readonly.py)."""
 
     def autocommit(self, query: str, params: Mapping[str, Any]) -> None:
         """Run ``query`` as an auto-commit transaction (for ``CALL { … } IN TRANSACTIONS``)."""
@@ -76,6 +89,7 @@ class DriverRunner:
                 s.uri,
                 auth=(s.user, s.password),
                 connection_timeout=10,
+                max_transaction_retry_time=RETRY_SECONDS,
                 notifications_min_severity="OFF",
             )
         except (ConfigurationError, ValueError) as exc:
@@ -109,7 +123,8 @@ class DriverRunner:
 
     def write(self, query: str, params: Mapping[str, Any]) -> None:
         """Run ``query`` in one write transaction."""
-        from neo4j.exceptions import ServiceUnavailable, SessionExpired
+        from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
+        from neo4j.exceptions import Neo4jError as DbError
 
         try:
             self._driver.execute_query(query, dict(params), database_=self.settings.database)
@@ -118,26 +133,58 @@ class DriverRunner:
                 f"lost the connection to {self.settings.uri} while writing; "
                 "what was written is consistent: re-run the push to complete it"
             ) from exc
+        except DbError as exc:
+            raise Neo4jError(
+                f"the server refused a write ({exc.code}: {exc.message}); "
+                "what was written is consistent: re-run the push once the cause is fixed"
+            ) from exc
+        except DriverError as exc:
+            raise Neo4jConnectionError(f"cannot talk to Neo4j at {self.settings.uri}: {exc}") from exc
 
     def read(self, query: str, params: Mapping[str, Any]) -> Rows:
         """Run ``query`` in a read transaction and return its rows."""
-        from neo4j.exceptions import Neo4jError as DbError
 
         def work(tx: Any) -> Rows:
             result = tx.run(query, dict(params))
             keys = list(result.keys())
             return keys, [list(r.values()) for r in result]
 
+        with self._errors("reading"), self._driver.session(database=self.settings.database) as session:
+            rows: Rows = session.execute_read(work)
+        return rows
+
+    def read_only(self, query: str, params: Mapping[str, Any]) -> Rows:
+        """Plan ``query`` with EXPLAIN; run it (in a read transaction) only if it only reads."""
+
+        def plan(tx: Any) -> tuple[str | None, list[dict[str, Any]]]:
+            summary = tx.run("EXPLAIN " + query, dict(params)).consume()
+            return summary.query_type, [summary.plan] if summary.plan else []
+
+        with self._errors("planning"), self._driver.session(database=self.settings.database) as session:
+            query_type, plans = session.execute_read(plan)
+        reason = refusal(query_type, plans)
+        if reason is not None:
+            raise Neo4jReadOnlyError(f"refused: the query is not read-only ({reason})")
+        return self.read(query, params)
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Driver errors while reading become one aieco error naming the server's code."""
+        from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
+        from neo4j.exceptions import Neo4jError as DbError
+
         try:
-            with self._driver.session(database=self.settings.database) as session:
-                rows: Rows = session.execute_read(work)
+            yield
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise Neo4jConnectionError(f"lost the connection to {self.settings.uri} while {doing}") from exc
         except DbError as exc:
             raise Neo4jError(f"query failed: {exc.code}: {exc.message}") from exc
-        return rows
+        except (DriverError, OSError) as exc:
+            raise Neo4jConnectionError(f"cannot talk to Neo4j at {self.settings.uri}: {exc}") from exc
 
     def autocommit(self, query: str, params: Mapping[str, Any]) -> None:
         """Run ``query`` as an auto-commit transaction."""
-        with self._driver.session(database=self.settings.database) as session:
+        with self._errors("writing"), self._driver.session(database=self.settings.database) as session:
             session.run(query, dict(params)).consume()
 
     def close(self) -> None:

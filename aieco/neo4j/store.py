@@ -257,15 +257,19 @@ class Neo4jStore:
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run a read-only Cypher query with parameters; return the rows as a DataFrame.
 
-        The query runs in a read transaction: a query that writes is refused by the server.
+        The server plans the query first; one that writes, administers the server or loads a
+        file or URL is refused before it runs (:mod:`aieco.neo4j.readonly`), and the query
+        then runs in a read transaction.
         """
-        keys, rows = self.runner.read(query, dict(params or {}))
+        keys, rows = self.runner.read_only(query, dict(params or {}))
         return pd.DataFrame(rows, columns=keys)
 
     def count_nodes(self) -> int:
         """How many aieco nodes the database holds."""
-        return int(self.run(f"MATCH (n:{BASE_LABEL}) RETURN count(n) AS n")["n"].iloc[0])
+        _, rows = self.runner.read(f"MATCH (n:{BASE_LABEL}) RETURN count(n) AS n", {})
+        return int(rows[0][0])
 
     def count_relationships(self) -> int:
         """How many relationships join aieco nodes."""
-        return int(self.run(f"MATCH (:{BASE_LABEL})-[r]->(:{BASE_LABEL}) RETURN count(r) AS n")["n"].iloc[0])
+        _, rows = self.runner.read(f"MATCH (:{BASE_LABEL})-[r]->(:{BASE_LABEL}) RETURN count(r) AS n", {})
+        return int(rows[0][0])

@@ -24,6 +24,9 @@ class CollectingRunner:
                 return answer
         return [], []
 
+    def read_only(self, query: str, params: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        return self.read(query, params)
+
     def autocommit(self, query: str, params: Mapping[str, Any]) -> None:
         self.calls.append(("autocommit", query, dict(params)))
 

@@ -198,6 +198,9 @@ class LocalNeo4jServer:
             f"server.memory.pagecache.size={self.pagecache}",
             "dbms.security.auth_enabled=true",
             "dbms.usage_report.enabled=false",
+            # LOAD CSV may read neither files nor any address (no SSRF through the server)
+            "dbms.security.allow_csv_import_from_file_urls=false",
+            "internal.dbms.cypher_ip_blocklist=0.0.0.0/0,::/0",
             *(
                 f"server.directories.{d}={self.home / d}"
                 for d in ("data", "logs", "plugins", "import", "run")
