@@ -107,14 +107,22 @@ def neo4j_status(
 
     server = LocalNeo4jServer(name)
     info = server.info()
-    running = info is not None and server.is_running()
+    state, why = server.health()
+    running = state == "running"
     if fmt == "json":
-        payload: dict[str, object] = {"name": name, "running": running}
+        payload: dict[str, object] = {
+            "name": name,
+            "running": running,
+            "state": state,
+            "problem": why or None,
+        }
         if info is not None:
             payload |= {"uri": info.uri, "pid": info.pid, "version": info.version, "home": info.home}
         print_json(payload)
     elif info is not None and running:
         say(f"'{name}' running at {info.uri} (pid {info.pid}, Neo4j {info.version})")
+    elif state == "unhealthy":
+        say(f"'{name}' is not healthy: {why}")
     else:
         say(f"'{name}' is not running")
     if not running:

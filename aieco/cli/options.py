@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aieco.errors import InvalidArgumentError
+from aieco.errors import InvalidArgumentError, Neo4jConnectionError
 from aieco.graph.ecosystem import EcosystemGraph
 
 DataOpt = Annotated[
@@ -111,7 +111,13 @@ def neo4j_settings(uri: str | None, user: str | None, password: str | None, data
         and uri is None
         and "NEO4J_URI" not in os.environ
     ):
-        local = LocalNeo4jServer("default").info()
+        server = LocalNeo4jServer("default")
+        local = server.info()
         if local is not None:
             return Neo4jSettings(uri=local.uri, user=local.user, password=local.password, database=database)
+        if server.exists():
+            raise Neo4jConnectionError(
+                "the local Neo4j instance 'default' is not running: start it with 'aieco neo4j start' "
+                "(or set NEO4J_URI and NEO4J_PASSWORD for another server)"
+            )
     return Neo4jSettings.from_env(uri=uri, user=user, password=password, database=database)

@@ -30,6 +30,9 @@ from aieco.metrics.engines import MetricEngine, Scores, as_scores, pick, to_igra
 
 logger = logging.getLogger(__name__)
 
+#: Below this many nodes eigenvector centrality uses the dense solver (exact, and defined for n < 3).
+DENSE_EIGEN_NODES = 64
+
 MEASURES: tuple[str, ...] = (
     "degree",
     "in_degree",
@@ -154,6 +157,9 @@ def eigenvector(H: nx.Graph, *, weighted: bool = False, engine: MetricEngine = "
     core = U.subgraph(components[0]).copy()
     weight = "weight" if weighted else None
     if pick(engine, H) == "networkx":
+        if core.number_of_nodes() < DENSE_EIGEN_NODES:  # the sparse solver needs k < n - 1
+            scores.update(_dense_eigenvector(core, weight))
+            return scores
         values = nx.eigenvector_centrality_numpy(core, weight=weight)
         scores.update({u: abs(float(v)) for u, v in values.items()})
         return scores
@@ -162,6 +168,23 @@ def eigenvector(H: nx.Graph, *, weighted: bool = False, engine: MetricEngine = "
     norm = sum(v * v for v in raw) ** 0.5 or 1.0
     scores.update(as_scores(nodes, [abs(v) / norm for v in raw]))
     return scores
+
+
+def _dense_eigenvector(core: nx.Graph, weight: str | None) -> Scores:
+    """The dominant eigenvector of a small connected graph, from the dense symmetric solver.
+
+    >>> G = nx.path_graph(2)
+    >>> {n: round(v, 6) for n, v in _dense_eigenvector(G, None).items()}
+    {0: 0.707107, 1: 0.707107}
+    """
+    import numpy as np
+
+    nodes = list(core)
+    A = nx.to_numpy_array(core, nodelist=nodes, weight=weight)
+    _, vectors = np.linalg.eigh(A)
+    dominant = np.abs(vectors[:, -1])
+    dominant /= np.linalg.norm(dominant) or 1.0
+    return {n: float(x) for n, x in zip(nodes, dominant, strict=True)}
 
 
 def pagerank(

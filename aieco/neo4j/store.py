@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
@@ -22,7 +23,7 @@ from typing import Any, Literal
 import networkx as nx
 import pandas as pd
 
-from aieco.errors import InvalidArgumentError, Neo4jConnectionError, SchemaError
+from aieco.errors import DataValidationError, InvalidArgumentError, Neo4jConnectionError, Problem, SchemaError
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import NodeType, RelType
 from aieco.neo4j.runner import DriverRunner, QueryRunner
@@ -54,6 +55,23 @@ def _rel_type(kind: str) -> str:
         return RelType(kind).value
     except ValueError:
         raise SchemaError(f"{kind!r} is not a relationship type of the schema") from None
+
+
+#: The integers Neo4j stores (64-bit signed).
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def storable_problem(value: Any) -> str | None:
+    """Why Neo4j cannot store ``value`` (an integer beyond 64 bits, NaN, ±infinity), or ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+        return f"{value} does not fit in 64 bits"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number"
+    if isinstance(value, list | tuple):
+        return next((p for p in map(storable_problem, value) if p), None)
+    return None
 
 
 def _neo4j_value(value: Any) -> Any:
@@ -187,6 +205,19 @@ class Neo4jStore:
         if batch_size < 1:
             raise InvalidArgumentError(f"batch_size must be at least 1; got {batch_size}")
         G = eg.G
+        problems = [
+            Problem(f"node {node}", 0, key, why)
+            for node, attrs in G.nodes(data=True)
+            for key, value in attrs.items()
+            if (why := storable_problem(value))
+        ] + [
+            Problem(f"relationship {key}", 0, name, why)
+            for _, _, key, attrs in G.edges(keys=True, data=True)
+            for name, value in attrs.items()
+            if (why := storable_problem(value))
+        ]
+        if problems:  # checked before the first write, so a push never fails half-way on a value
+            raise DataValidationError(problems)
         nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node, attrs in G.nodes(data=True):
             nodes_by_label[_label(attrs["type"])].append({"id": node, "props": {**_props(attrs), "id": node}})

@@ -14,8 +14,11 @@ options live where pyvis keeps them), with three changes a data tool needs:
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -185,16 +188,21 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
     def to_html(self) -> str:
         """The whole page, self-contained."""
         payload = {"nodes": self.nodes, "edges": self.edges, "options": self.vis_options()}
+        scripts = {
+            "vis_js": _asset("vis-9.1.2/vis-network.min.js"),
+            "tom_js": _asset("tom-select/tom-select.complete.min.js"),
+            "app_js": _app_script(),
+        }
         page: str = _template().render(
+            csp=content_security_policy(scripts.values()),
+            **scripts,
             meta=self.meta,
             legend=self.legend(),
             edge_families=edge_families(),
             n_nodes=len(self.nodes),
             n_edges=len(self.edges),
             data_json=json_for_script(payload),
-            vis_js=_asset("vis-9.1.2/vis-network.min.js"),
             vis_css=_asset("vis-9.1.2/vis-network.css"),
-            tom_js=_asset("tom-select/tom-select.complete.min.js"),
             tom_css=_asset("tom-select/tom-select.css"),
             version=__version__,
         )
@@ -205,6 +213,29 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         target = write_text(path, self.to_html(), force=force)
         logger.info("wrote %s (%d nodes, %d edges)", target, len(self.nodes), len(self.edges))
         return target
+
+
+def content_security_policy(scripts: Iterable[str]) -> str:
+    """The page's policy: no network at all, and only these exact inline scripts may run.
+
+    Each script is allowed by its SHA-256 hash, so a script added to the page later (or
+    smuggled in through data that escaped escaping) does not run.
+
+    >>> content_security_policy(["alert(1)"]).split("; ")[1]
+    "script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+    """
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode('ascii')}'"
+        for s in scripts
+    )
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; font-src data:"
+    )
+
+
+@cache
+def _app_script() -> str:
+    return (resources.files("aieco.viz") / "templates" / "view.js").read_text(encoding="utf-8")
 
 
 def json_for_script(payload: Any) -> str:

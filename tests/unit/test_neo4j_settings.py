@@ -7,7 +7,7 @@ import re
 import pytest
 
 import aieco
-from aieco.errors import Neo4jAuthError, SchemaError
+from aieco.errors import DataValidationError, Neo4jAuthError, SchemaError
 from aieco.graph.schema import NodeType
 from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 from tests.unit.fakes import CollectingRunner
@@ -84,3 +84,19 @@ def test_pull_rebuilds_the_graph_from_rows() -> None:
     assert list(eg.G.edges(keys=True, data=True)) == [
         ("hefei", "anhui", "r1", {"type": "LOCATED_IN", "source": "s"})
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("rank", 10**40), ("count", float("nan")), ("share", float("inf")), ("year", -(2**70))],
+)
+def test_push_refuses_values_neo4j_cannot_store_before_any_write(field: str, value: object) -> None:
+    eg = aieco.graph_from_synthetic(60, seed=1)
+    u, v, key = next(iter(eg.G.edges(keys=True)))
+    eg.G.edges[u, v, key][field] = value
+    runner = CollectingRunner()
+    with pytest.raises(DataValidationError) as info:
+        Neo4jStore(Neo4jSettings(password="x"), runner=runner).push(eg)
+    assert runner.writes() == []
+    assert info.value.problems[0].field == field
+    assert key in info.value.problems[0].file

@@ -11,7 +11,13 @@ Layout under the cache folder (``$AIECO_CACHE_DIR`` or ``~/.cache/aieco``)::
     neo4j-<version>/lib/*.jar          the jars, shared by every instance
     instances/<name>/conf/neo4j.conf   one instance: config, data, logs
     instances/<name>/credentials.json  its password (mode 0600)
+    instances/<name>/port.json         its Bolt port, kept across restarts (unless taken)
     instances/<name>/state.json        pid and port while it runs
+
+An instance keeps its port from one start to the next, so exported ``NEO4J_URI`` values stay
+valid; it moves only when another program holds the port (and says so). ``start`` returns once
+the database itself is online, and :meth:`LocalNeo4jServer.health` tells a running but broken
+database (e.g. one that failed recovery after a full disk) from a healthy one.
 """
 
 from __future__ import annotations
@@ -178,6 +184,29 @@ class LocalNeo4jServer:
     def _credentials_file(self) -> Path:
         return self.home / "credentials.json"
 
+    @property
+    def _port_file(self) -> Path:
+        return self.home / "port.json"
+
+    def exists(self) -> bool:
+        """Tell whether this instance was ever started (it has a password)."""
+        return self._credentials_file.exists()
+
+    def _choose_port(self, asked: int | None) -> int:
+        if asked is not None:
+            return asked
+        try:
+            kept = int(json.loads(self._port_file.read_text(encoding="utf-8"))["port"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return free_port()
+        if port_open(kept):
+            fresh = free_port()
+            logger.warning(
+                "port %d of instance %r is taken by another program; using %d", kept, self.name, fresh
+            )
+            return fresh
+        return kept
+
     def _write_private(self, path: Path, payload: dict[str, object]) -> None:
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -222,9 +251,8 @@ class LocalNeo4jServer:
         return info
 
     def is_running(self) -> bool:
-        """Tell whether the server process is alive and Bolt accepts connections."""
-        info = self.info()
-        return info is not None and port_open(info.port)
+        """Tell whether the server runs with its database online."""
+        return self.health()[0] == "running"
 
     # ---- start / stop -------------------------------------------------------------
     def start(self, *, port: int | None = None, timeout: float = 180.0) -> ServerInfo:
@@ -239,6 +267,9 @@ class LocalNeo4jServer:
         """
         running = self.info()
         if running is not None:
+            state, why = self.health()
+            if state == "unhealthy":
+                raise Neo4jSetupError(f"instance {self.name!r} runs but its database is not online: {why}")
             return running
         java = _require(
             "java", "install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)"
@@ -246,7 +277,7 @@ class LocalNeo4jServer:
         if java_major_version(java) < 17:
             raise Neo4jSetupError("Neo4j 5.26 needs Java 17 or newer")
         lib = fetch_jars(self.version)
-        port = port or free_port()
+        port = self._choose_port(port)
         conf_dir = self._write_conf(port)
         log = (self.home / "logs" / "console.log").open("ab")
         cmd = [
@@ -273,7 +304,52 @@ class LocalNeo4jServer:
             port=port, pid=proc.pid, home=str(self.home), version=self.version,
         )  # fmt: skip
         self._write_private(self._state_file, asdict(info))
+        self._write_private(self._port_file, {"port": port})
+        self._wait_online(info, deadline)
         return info
+
+    def _database_status(self, info: ServerInfo) -> tuple[str, str]:
+        """(current status, status message) of the default database, asked of the system database."""
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        try:
+            with GraphDatabase.driver(
+                info.uri, auth=(info.user, info.password), connection_timeout=5
+            ) as driver:
+                records, _, _ = driver.execute_query(
+                    "SHOW DEFAULT DATABASE YIELD currentStatus, statusMessage", database_="system"
+                )
+        except (DriverError, Neo4jError, OSError) as exc:
+            return "unreachable", str(exc)
+        if not records:
+            return "unknown", "no default database"
+        return str(records[0]["currentStatus"]), str(records[0]["statusMessage"] or "")
+
+    def _wait_online(self, info: ServerInfo, deadline: float) -> None:
+        while True:
+            status, message = self._database_status(info)
+            if status == "online":
+                return
+            if status == "offline" and message:
+                raise Neo4jSetupError(
+                    f"Neo4j runs but its database failed to start: {message[:300]}; see {self.home / 'logs'}"
+                )
+            if time.monotonic() > deadline:
+                raise Neo4jSetupError(f"the database did not come online ({status}: {message[:200]})")
+            time.sleep(0.5)
+
+    def health(self) -> tuple[str, str]:
+        """``("running", "")``, ``("stopped", "")`` or ``("unhealthy", why)``."""
+        info = self.info()
+        if info is None:
+            return "stopped", ""
+        if not port_open(info.port):
+            return "unhealthy", f"the process {info.pid} is alive but port {info.port} does not answer"
+        status, message = self._database_status(info)
+        if status != "online":
+            return "unhealthy", f"the database is {status}" + (f": {message[:300]}" if message else "")
+        return "running", ""
 
     def _ensure_password(self, port: int) -> str:
         """Return the instance password, setting a generated one on first start."""
