@@ -79,6 +79,7 @@ def _record(path: Path) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{MANIFEST_NAME}.", suffix=TMP_SUFFIX, dir=folder)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text + "\n")
+    os.chmod(tmp_name, 0o644)
     os.replace(tmp_name, folder / MANIFEST_NAME)
 
 
@@ -102,7 +103,7 @@ def _first_existing(path: Path) -> Path:
 
 
 def _check_creatable(path: Path) -> None:
-    ancestor = _first_existing(path.parent if not path.exists() else path)
+    ancestor = _first_existing(path.parent)
     if ancestor.exists() and not ancestor.is_dir():
         raise ExportError(f"cannot write {path}: {ancestor} is a file, not a folder")
     if ancestor.exists() and not os.access(ancestor, os.W_OK | os.X_OK):

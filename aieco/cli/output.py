@@ -127,7 +127,7 @@ def step_progress(first: str) -> Iterator[Callable[[str, int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr_console()) as bar:
+    with Progress(*columns, console=stderr_console(), transient=True) as bar:
         task = bar.add_task(first, total=None)
 
         def advance(step: str, done: int, total: int) -> None:
@@ -142,7 +142,7 @@ def counted_progress(totals: Mapping[str, int]) -> Iterator[Callable[[str, int, 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr_console()) as bar:
+    with Progress(*columns, console=stderr_console(), transient=True) as bar:
         tasks = {kind: bar.add_task(kind, total=total) for kind, total in totals.items()}
 
         def advance(kind: str, n: int, _total: int) -> None:

@@ -308,7 +308,9 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.suffix.lower() in {".csv", ".json"})
+            # hidden files (such as aieco's own .aieco-written.json manifest) are not data
+            tables = (p for p in path.iterdir() if p.suffix.lower() in {".csv", ".json"})
+            out += sorted(p for p in tables if not p.name.startswith("."))
         else:
             out.append(path)
     return out
