@@ -7,6 +7,7 @@ so the command line cannot drift from the API.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -94,9 +95,14 @@ def json_values(params: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, raw in params.items():
         try:
-            out[key] = json.loads(raw)
+            value = json.loads(raw)
         except json.JSONDecodeError:
-            out[key] = raw
+            value = raw
+        if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            raise InvalidArgumentError(f"--param {key}: {raw} does not fit in 64 bits (Neo4j's integers)")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidArgumentError(f"--param {key}: {raw} is not a finite number")
+        out[key] = value
     return out
 
 

@@ -63,8 +63,11 @@ def _cell(value: Any) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    """One CSV cell as aieco writes it: lists joined with ``|``, formulas neutralised."""
-    return spreadsheet_safe(_cell(value))
+    """One CSV cell as aieco writes it: lists joined with ``|``, line ends as LF, formulas neutralised.
+
+    (A bare CR would not be quoted by the CSV writer and would split the row for every reader.)
+    """
+    return spreadsheet_safe(_cell(value).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def frame_csv(frame: pd.DataFrame) -> str:

@@ -123,6 +123,8 @@ EXPLICIT = [
         ["query", "run", "top_by_degree", "-p", "top=99999999999999999999"], id="query int overflow"
     ),
     pytest.param(["query", "show", "no_such_query"], id="query show unknown"),
+    pytest.param(["neo4j", "cypher", "RETURN $n", "-p", "n=99999999999999999999"], id="cypher int overflow"),
+    pytest.param(["neo4j", "cypher", "RETURN $n", "-p", "n=1e400"], id="cypher infinite float"),
     pytest.param(["neo4j", "start", "--heap", "lots"], id="neo4j heap"),
     pytest.param(["neo4j", "cypher", "RETURN 1", "--uri", "http://127.0.0.1:1"], id="neo4j bad uri scheme"),
     pytest.param(["neo4j", "push"], id="neo4j push, closed port"),
