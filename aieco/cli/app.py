@@ -23,6 +23,7 @@ from aieco._version import __version__
 from aieco.atomic import describe_os_error
 from aieco.cli import data_commands, viz_commands
 from aieco.cli.neo4j_commands import neo4j_app
+from aieco.cli.openalex_commands import openalex_app
 from aieco.cli.output import error_line, stderr_console
 from aieco.cli.query_commands import query_app
 from aieco.cli.report_commands import report_app
@@ -148,6 +149,7 @@ for _command in (*data_commands.COMMANDS, *viz_commands.COMMANDS):
 app.add_typer(report_app, name="report")
 app.add_typer(query_app, name="query")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(openalex_app, name="openalex")
 
 
 def run() -> None:

@@ -10,7 +10,7 @@ import typer
 from aieco.atomic import check_writable_file, check_writable_folder
 from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import note, open_in_browser, say, step_progress
-from aieco.viz.builder import DEFAULT_MAX_NODES, SizeBy, ViewName
+from aieco.viz.builder import DEFAULT_MAX_NODES, FlowRollup, SizeBy, ViewName
 
 
 def viz(
@@ -30,6 +30,9 @@ def viz(
     max_nodes: Annotated[
         int, typer.Option("--max-nodes", min=1, help="Above this many entities, keep the most central.")
     ] = DEFAULT_MAX_NODES,
+    level: Annotated[
+        FlowRollup, typer.Option("--level", help="talent view: draw flows between places at this level.")
+    ] = "as-is",
     aggregate: Annotated[
         bool, typer.Option("--aggregate", help="overview: group entities by city and type when too many.")
     ] = False,
@@ -60,6 +63,8 @@ def viz(
         options["plan"] = plan
     elif view == "rankings" and ranking:
         options["ranking"] = ranking
+    elif view == "talent":
+        options["level"] = level
     elif view == "overview" and aggregate:
         options["degrade"] = "aggregate"
     eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)

@@ -68,6 +68,7 @@ class RelType(StrEnum):
     LEADS = "LEADS"
     WORKS_AT = "WORKS_AT"
     TALENT_FLOW = "TALENT_FLOW"
+    COLLABORATES_WITH = "COLLABORATES_WITH"
     FUNDS = "FUNDS"
     HOSTS = "HOSTS"
     OPERATES = "OPERATES"
@@ -178,6 +179,13 @@ REL_SPECS: dict[RelType, RelSpec] = {
         family="people",
         needs_weight=True,
     ),
+    RelType.COLLABORATES_WITH: RelSpec(
+        ORG_TYPES,
+        ORG_TYPES,
+        "co-authors works with (joint works in a year; stored from the smaller id to the larger)",
+        family="people",
+        needs_weight=True,
+    ),
     RelType.FUNDS: RelSpec(
         _ACTORS | {NodeType.PLAN}, _ANY - {NodeType.PERSON}, "funds or invests in", family="market"
     ),
@@ -238,6 +246,8 @@ ENTITY_FIELDS: tuple[str, ...] = (
     "coord_source",
     "coord_ref",
     "url",
+    "ror",
+    "openalex_id",
     *PROVENANCE_FIELDS,
 )
 RELATION_FIELDS: tuple[str, ...] = (

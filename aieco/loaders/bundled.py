@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.records import Dataset
 from aieco.loaders.files import read_dataset
+
+logger = logging.getLogger(__name__)
 
 #: The bundled tables, in load order.
 BUNDLED_TABLES: tuple[str, ...] = (
@@ -32,7 +36,8 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     ----------
     extra
         More CSV/JSON files (or folders) in aieco's format, loaded with the bundled tables
-        as one dataset: they may refer to bundled ids and must not reuse them.
+        as one dataset: they may refer to bundled ids; an entity row that reuses a bundled id
+        with the same type is merged into the bundled entity (see ``_merge_known``).
 
     Returns
     -------
@@ -44,5 +49,47 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     >>> eg.node("hefei")["name_zh_hans"]
     '合肥'
     """
-    data, problems = read_dataset([*bundled_paths(), *extra])
+    data, problems = read_dataset(bundled_paths())
+    extra = list(extra)
+    if extra:
+        more, found = read_dataset(extra)
+        problems += found
+        _merge_known(data, more)
+        data.extend(more)
     return build_graph(data, name="aieco-bundled", problems=problems)
+
+
+def _merge_known(base: Dataset, more: Dataset) -> None:
+    """Rows of ``more`` that describe an entity or source ``base`` already has become one row.
+
+    An entity row whose id is a bundled id *of the same type* is the same entity (e.g. an
+    OpenAlex institution resolved to a bundled university): the bundled fields win, and fields
+    the bundled row leaves empty (``ror``, ``openalex_id``, aliases …) are taken from the new row.
+    A source row identical to a bundled one is dropped. Anything else with a bundled id stays,
+    and is reported as a duplicate id.
+    """
+    entities = {rec.id: i for i, (rec, _) in enumerate(base.entities)}
+    kept = []
+    for rec, origin in more.entities:
+        at = entities.get(rec.id)
+        if at is None or base.entities[at][0].type != rec.type:
+            kept.append((rec, origin))
+            continue
+        old, old_origin = base.entities[at]
+        fill = {
+            k: v
+            for k, v in rec.model_dump().items()
+            if getattr(old, k) in (None, [], "") and v not in (None, [])
+        }
+        if fill:
+            base.entities[at] = (old.model_copy(update=fill), old_origin)
+        logger.info(
+            "%s:%d: %r merged into the bundled entity (%s)",
+            origin.file,
+            origin.row,
+            rec.id,
+            ", ".join(fill) or "nothing new",
+        )
+    more.entities = kept
+    sources = {rec.id: rec for rec, _ in base.sources}
+    more.sources = [(rec, o) for rec, o in more.sources if sources.get(rec.id) != rec]

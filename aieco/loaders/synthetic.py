@@ -206,6 +206,16 @@ def graph_from_synthetic(
     for i, (person, o) in enumerate(zip(kinds[NodeType.PERSON], employers, strict=True)):
         if i % 3 < 2:
             link(person, orgs[int(o)], RelType.FOUNDED if i % 3 == 0 else RelType.LEADS)
+    for a_idx, b_idx in rng.integers(len(orgs), size=(n_few, 2)):
+        low, high = sorted((orgs[int(a_idx)], orgs[int(b_idx)]))
+        if low != high:
+            link(
+                low,
+                high,
+                RelType.COLLABORATES_WITH,
+                count=float(1 + int(a_idx) % 9),
+                year=2016 + int(b_idx) % 8,
+            )
     for park in kinds[NodeType.PARK]:
         mates = by_city.get(home[park], [])
         for idx in mates[:3]:

@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 ViewName = Literal["overview", "city", "talent", "plans", "geo", "rankings"]
 SizeBy = Literal["pagerank", "degree", "betweenness", "eigenvector", "closeness", "harmonic"]
 Degrade = Literal["top-k", "aggregate"]
+#: Where the talent view draws flows: as the data give them, or between places at a level.
+FlowRollup = Literal["as-is", "City", "Region", "Country"]
 
 #: Above this many entities a view keeps the most central ones (benchmarks/bench_viz.py: Chromium
 #: draws the first frame of 1,000 dense entities in ~6 s on 2 cores, of 2,000 in ~13 s).

@@ -131,7 +131,7 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         )
         self.meta = meta
         self.hierarchical = hierarchical
-        self._edge_keys: set[tuple[str, str, str]] = set()
+        self._edge_keys: set[tuple[str, str, str, str]] = set()
         self._node_set: set[str] = set()
 
     # ---- building ---------------------------------------------------------------
@@ -146,10 +146,10 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         self.nodes.append(node)
 
     def add_edge(self, source: str, to: str, **options: Any) -> None:
-        """Add an edge once per (source, target, type); both ends must be nodes already."""
+        """Add an edge once per (source, target, type, measure); both ends must be nodes already."""
         if source not in self._node_set or to not in self._node_set:
             raise ViewError(f"edge {source!r} → {to!r} joins a node that is not in the view")
-        key = (source, to, str(options.get("type", "")))
+        key = (source, to, str(options.get("type", "")), str(options.get("measure", "")))
         if key in self._edge_keys:
             return
         self._edge_keys.add(key)

@@ -41,7 +41,7 @@ REL_FAMILY_STYLES: dict[RelFamily, tuple[str, str]] = {
     "place": ("#9fb3c8", "containment"),
     "policy": ("#c0392b", "policy and support"),
     "market": ("#e67e22", "partnership, funding, lists"),
-    "people": ("#8e44ad", "people and talent"),
+    "people": ("#8e44ad", "people, talent and co-authorship"),
     "product": ("#d35fb7", "products and spin-offs"),
     "claim": ("#adb5bd", "figures and what they refer to"),
 }

@@ -44,19 +44,18 @@ from aieco.viz.builder import (
     LABELLED_TOP,
     Degrade,
     SizeBy,
-    ViewBuilder,
     ViewName,
     check_max_nodes,
     entities_of,
     keep_top,
     start_view,
-    top_k_notice,
     view_scores,
 )
 from aieco.viz.elements import label_of
 from aieco.viz.geo import geographic
 from aieco.viz.network import EcosystemNetwork, ViewMeta
 from aieco.viz.style import AGGREGATE_STYLE, node_style
+from aieco.viz.talent import talent_flows
 
 logger = logging.getLogger(__name__)
 
@@ -257,86 +256,6 @@ def city_ego(
         b.entity(node)
     b.relations_among(kept)
     return net
-
-
-# ---- talent flows -------------------------------------------------------------------
-def talent_flows(
-    eg: EcosystemGraph,
-    *,
-    size_by: SizeBy = "pagerank",
-    max_nodes: int = DEFAULT_MAX_NODES,
-    lineage: bool = True,
-) -> EcosystemNetwork:
-    """Talent moving between places and organisations.
-
-    ``TALENT_FLOW`` relationships are drawn from → to with width by share (or count); with
-    ``lineage``, spin-offs (people leaving to found a company) are drawn as flows from the
-    parent to the spin-off, and people join the organisations they founded, lead or work at.
-    """
-    check_max_nodes(max_nodes)
-    G = eg.G
-    flows = [(u, v, a) for u, v, a in G.edges(data=True) if a.get("type") == RelType.TALENT_FLOW.value]
-    people_rels = {RelType.FOUNDED.value, RelType.LEADS.value, RelType.WORKS_AT.value}
-    lineage_edges: list[tuple[str, str, dict[str, Any]]] = []
-    if lineage:
-        for u, v, a in G.edges(data=True):
-            if a.get("type") == RelType.SPUN_OFF_FROM.value:
-                lineage_edges.append((v, u, a))  # talent moves parent → spin-off
-            elif a.get("type") in people_rels:
-                lineage_edges.append((u, v, a))
-    candidates = [n for u, v, _ in flows + lineage_edges for n in (u, v)]
-    scores = view_scores(eg, size_by)
-    kept, total = keep_top(candidates, scores, max_nodes)
-    meta = ViewMeta(
-        view="talent",
-        title="Talent flows",
-        description=(
-            "Where talent moves: weighted talent flows (arrow width by share or count, from → to) "
-            + (
-                "and the spin-off lineage — people leaving one firm to found the next — with the people "
-                "who founded, lead or work at them. "
-                if lineage
-                else ". "
-            )
-            + "Tooltips list each place's talent figures with their sources."
-        ),
-        stats={"weighted flows": len(flows), "lineage links": len(lineage_edges)},
-    )
-    if len(kept) < total:
-        meta.notices.append(top_k_notice(len(kept), total, size_by))
-    if len(flows) < 5:
-        meta.notices.append(
-            f"The data hold {len(flows)} weighted talent flow(s); load your own TALENT_FLOW "
-            "relationships (aieco viz talent --data FILE) to see more."
-        )
-    net = EcosystemNetwork(meta, directed=True)
-    b = ViewBuilder(eg, net, scores, size_by)
-    for node in sorted(kept, key=lambda n: (-scores.get(n, 0.0), n)):
-        b.entity(node)
-    top_weight = max((_flow_weight(a) for _, _, a in flows), default=1.0) or 1.0
-    for u, v, a in flows:
-        if u in kept and v in kept:
-            w = _flow_weight(a)
-            label = f"{a['share']:.0%}" if a.get("share") is not None else f"{a.get('count', '')}"
-            b.relation(u, v, a, width=round(1.5 + 10 * w / top_weight, 2), label=label, color="#8e44ad")
-    for u, v, a in lineage_edges:
-        if u in kept and v in kept:
-            spin = a.get("type") == RelType.SPUN_OFF_FROM.value
-            b.relation(
-                u,
-                v,
-                a,
-                width=3 if spin else 1,
-                dashes=not spin,
-                label="spin-off" if spin else str(a.get("type", "")).lower().replace("_", " "),
-            )
-    return net
-
-
-def _flow_weight(attrs: Mapping[str, Any]) -> float:
-    if attrs.get("share") is not None:
-        return float(attrs["share"])
-    return float(attrs.get("count") or 1.0)
 
 
 # ---- government plans ---------------------------------------------------------------

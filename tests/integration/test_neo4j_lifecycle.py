@@ -154,7 +154,8 @@ def test_a_push_terminated_again_and_again_fails_in_one_line(
     store: Neo4jStore, settings: Neo4jSettings
 ) -> None:
     big = aieco.graph_from_synthetic(20_000, seed=4)
-    thread, failure = _push_in_thread(store, big)
+    # one transaction per label and type: each attempt runs long enough to be seen and terminated
+    thread, failure = _push_in_thread(store, big, batch_size=1_000_000)
     killed = _terminating(settings, thread, 90)
     thread.join(60)
     assert killed > 1

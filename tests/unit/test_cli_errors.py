@@ -37,6 +37,8 @@ BASE: dict[str, list[str]] = {
     "neo4j push": [],
     "neo4j pull": [],
     "neo4j cypher": ["RETURN 1"],
+    "openalex snapshot": ["{folder}", "--out", "{tmp}/oa"],
+    "openalex pull": ["--out", "{tmp}/oa", "--cache", "{tmp}/oa-cache"],
 }
 #: Options whose value is a file to write, or a folder to write into.
 FILE_OUTPUTS = {
@@ -46,7 +48,8 @@ FILE_OUTPUTS = {
     ("neo4j pull", "--out"),
     ("neo4j cypher", "--out"),
 }
-FOLDER_OUTPUTS = {("demo", "--out"), ("report centrality", "--out")}
+FOLDER_OUTPUTS = {("demo", "--out"), ("report centrality", "--out"), ("openalex snapshot", "--out"),
+                  ("openalex pull", "--out"), ("openalex pull", "--cache")}
 
 
 def _leaves(group: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

