@@ -5,6 +5,7 @@ and sets chosen from a synthetic graph's structure. Every case must return rows.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import aieco
@@ -14,7 +15,24 @@ from aieco.queries import CATALOGUE
 #: Queries whose answer on a synthetic graph is empty by construction, and why.
 SYNTHETIC_EMPTY = {
     "data_quality": "synthetic facts all carry a source, no conflicts and no figures to add up",
+    "talent_retention": "synthetic graphs record no stayed/left counts (only OpenAlex pulls do)",
 }
+#: Queries with nothing to count in the bundled data (they run on OpenAlex-derived data instead).
+BUNDLED_EMPTY = {
+    "talent_corridors": "the bundled flows are shares, not researcher counts",
+    "talent_circulation": "the bundled flows are shares, not researcher counts",
+    "talent_retention": "the bundled data record no stayed/left counts",
+    "collaboration_strength": "the seeds state no co-authorship",
+}
+#: Queries run on the OpenAlex fixture's tables (on top of the bundled data), with their cases.
+OPENALEX_QUERIES = (
+    "talent_flows",
+    "talent_net_inflow",
+    "talent_corridors",
+    "talent_circulation",
+    "talent_retention",
+    "collaboration_strength",
+)
 SYNTHETIC_SIZE, SYNTHETIC_SEED = 400, 5
 
 
@@ -23,7 +41,28 @@ def synthetic_graph() -> EcosystemGraph:
 
 
 def bundled_cases() -> list[tuple[str, dict[str, Any]]]:
-    return [(name, dict(p)) for name, q in sorted(CATALOGUE.items()) for p in ({}, *q.examples)]
+    return [
+        (name, dict(p))
+        for name, q in sorted(CATALOGUE.items())
+        if name not in BUNDLED_EMPTY
+        for p in ({}, *q.examples)
+    ]
+
+
+def openalex_graph(folder: Path) -> EcosystemGraph:
+    """The OpenAlex fixture (AI records) as aieco tables, loaded on top of the bundled data."""
+    from aieco.loaders.openalex import OpenAlexFilters, graph_from_openalex_snapshot
+    from tests.openalex_fixture import write_snapshot
+
+    pull = graph_from_openalex_snapshot(
+        write_snapshot(folder / "snapshot"), filters=OpenAlexFilters(ai_only=True)
+    )
+    pull.write(folder / "tables")
+    return aieco.graph_from_bundled(extra=[folder / "tables"])
+
+
+def openalex_cases() -> list[tuple[str, dict[str, Any]]]:
+    return [(name, dict(p)) for name in OPENALEX_QUERIES for p in ({}, *CATALOGUE[name].examples)]
 
 
 def synthetic_cases(eg: EcosystemGraph) -> list[tuple[str, dict[str, Any]]]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from aieco.errors import QueryError
-from aieco.queries import entities, flows, places, quality
+from aieco.queries import entities, flows, places, quality, talent
 from aieco.queries.base import Query
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 QueryEngine = Literal["networkx", "neo4j"]
 
 CATALOGUE: dict[str, Query] = {
-    q.name: q for q in (*entities.QUERIES, *places.QUERIES, *flows.QUERIES, *quality.QUERIES)
+    q.name: q for q in (*entities.QUERIES, *places.QUERIES, *flows.QUERIES, *talent.QUERIES, *quality.QUERIES)
 }
 
 

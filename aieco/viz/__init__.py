@@ -5,7 +5,7 @@ Imports :mod:`aieco.metrics`, :mod:`aieco.report` (for the demo), :mod:`aieco.gr
 """
 
 from aieco.viz.network import EcosystemNetwork, ViewMeta
-from aieco.viz.talent import talent_flows
+from aieco.viz.talent_view import talent_flows
 from aieco.viz.views import (
     DEFAULT_MAX_NODES,
     VIEWS,

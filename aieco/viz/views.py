@@ -55,7 +55,7 @@ from aieco.viz.elements import label_of
 from aieco.viz.geo import geographic
 from aieco.viz.network import EcosystemNetwork, ViewMeta
 from aieco.viz.style import AGGREGATE_STYLE, node_style
-from aieco.viz.talent import talent_flows
+from aieco.viz.talent_view import talent_flows
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,19 @@ import pytest
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 from aieco.queries import run_query
-from tests.parity_cases import bundled_cases, synthetic_cases, synthetic_graph
+from tests.parity_cases import bundled_cases, openalex_cases, openalex_graph, synthetic_cases, synthetic_graph
 
 pytestmark = pytest.mark.neo4j
 
 SYNTHETIC = synthetic_graph()
 BUNDLED_CASES = [pytest.param(n, p, id=f"{n}{p or ''}") for n, p in bundled_cases()]
 SYNTHETIC_CASES = [pytest.param(n, p, id=f"{n}{p or ''}") for n, p in synthetic_cases(SYNTHETIC)]
+OPENALEX_CASES = [pytest.param(n, p, id=f"{n}{p or ''}") for n, p in openalex_cases()]
+
+
+@pytest.fixture(scope="module")
+def openalex(tmp_path_factory: pytest.TempPathFactory) -> EcosystemGraph:
+    return openalex_graph(tmp_path_factory.mktemp("openalex"))
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +67,13 @@ def test_engines_agree_on_a_synthetic_graph(
     store: tuple[Neo4jStore, dict[str, str]], name: str, params: dict[str, Any]
 ) -> None:
     _assert_parity(name, params, SYNTHETIC, _holding(store, "synthetic", SYNTHETIC))
+
+
+@pytest.mark.parametrize(("name", "params"), OPENALEX_CASES)
+def test_engines_agree_on_openalex_derived_data(
+    store: tuple[Neo4jStore, dict[str, str]], openalex: EcosystemGraph, name: str, params: dict[str, Any]
+) -> None:
+    _assert_parity(name, params, openalex, _holding(store, "openalex", openalex))
 
 
 def test_parameter_values_are_data_not_cypher(

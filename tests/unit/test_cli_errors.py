@@ -48,8 +48,13 @@ FILE_OUTPUTS = {
     ("neo4j pull", "--out"),
     ("neo4j cypher", "--out"),
 }
-FOLDER_OUTPUTS = {("demo", "--out"), ("report centrality", "--out"), ("openalex snapshot", "--out"),
-                  ("openalex pull", "--out"), ("openalex pull", "--cache")}
+FOLDER_OUTPUTS = {
+    ("demo", "--out"),
+    ("report centrality", "--out"),
+    ("openalex snapshot", "--out"),
+    ("openalex pull", "--out"),
+    ("openalex pull", "--cache"),
+}
 
 
 def _leaves(group: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -6,6 +6,8 @@ hand arithmetic, never from running the code under test.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -152,16 +154,29 @@ def test_catalogue_entries_are_complete() -> None:
         assert set(dict(q.order_by)) <= set(q.columns)
 
 
-def test_every_parity_case_returns_rows_on_networkx() -> None:
+def test_every_parity_case_returns_rows_on_networkx(tmp_path: Path) -> None:
     """The parity test (tests/integration) compares engines; a case with no rows proves nothing."""
     from aieco.queries import CATALOGUE
-    from tests.parity_cases import SYNTHETIC_EMPTY, bundled_cases, synthetic_cases, synthetic_graph
+    from tests.parity_cases import (
+        BUNDLED_EMPTY,
+        SYNTHETIC_EMPTY,
+        bundled_cases,
+        openalex_cases,
+        openalex_graph,
+        synthetic_cases,
+        synthetic_graph,
+    )
 
     bundled = aieco.graph_from_bundled()
     synthetic = synthetic_graph()
+    openalex = openalex_graph(tmp_path)
     empty = [(n, p) for n, p in bundled_cases() if run_query(n, p, graph=bundled).empty]
     empty += [(n, p) for n, p in synthetic_cases(synthetic) if run_query(n, p, graph=synthetic).empty]
+    empty += [("openalex", n, p) for n, p in openalex_cases() if run_query(n, p, graph=openalex).empty]  # type: ignore[misc]
     assert empty == []
+    assert set(BUNDLED_EMPTY) <= {
+        n for n, _ in openalex_cases()
+    }  # what the bundled data cannot show, OpenAlex does
     # every query also runs with a parameter set other than its defaults, on one graph or the other
     with_params = {n for n, p in synthetic_cases(synthetic) if p}
     assert [n for n, q in CATALOGUE.items() if not q.examples and n not in with_params] == []

@@ -1,0 +1,197 @@
+"""Talent and collaboration queries for analysts: corridors, circulation, retention, co-authorship.
+
+Corridors and circulation move each counted ``TALENT_FLOW`` to the places at ``level`` holding
+its two ends (``entity``: as the data give them) and add the researcher counts; flows given only
+as a share do not add up and are left out (``talent_flows`` lists them). Retention reads the
+``talent_stayed``/``talent_left`` counts that OpenAlex pulls record per place and year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.schema import PLACE_LEVELS
+from aieco.queries.base import Param, Query, as_frame
+from aieco.queries.nxcommon import name, place_at_level, relationships
+
+_LEVEL = Param(
+    "level",
+    "choice",
+    "entity",
+    "entity (as given), City, Region or Country.",
+    choices=("entity", *PLACE_LEVELS),
+)
+_TOP = Param("top", "int", 20, "At most this many rows.", minimum=1)
+
+
+def _mapped_flows(eg: EcosystemGraph, level: str) -> list[tuple[str, str, float, int | None]]:
+    G = eg.G
+    out = []
+    for u, v, _, a in relationships(G):
+        if a["type"] != "TALENT_FLOW" or a.get("count") is None:
+            continue
+        pu = u if level == "entity" else place_at_level(G, u, level)
+        pv = v if level == "entity" else place_at_level(G, v, level)
+        if pu and pv and pu != pv:
+            out.append((pu, pv, float(a["count"]), a.get("year")))
+    return out
+
+
+def _corridors(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
+    G = eg.G
+    acc: dict[tuple[str, str], list[Any]] = {}
+    for u, v, c, year in _mapped_flows(eg, p["level"]):
+        row = acc.setdefault((u, v), [0.0, 0, [], []])
+        row[0] += c
+        row[1] += 1
+        if year is not None:
+            row[2].append(year)
+    rows = [
+        {
+            "from": u,
+            "from_name": name(G, u),
+            "to": v,
+            "to_name": name(G, v),
+            "researchers": r[0],
+            "flows": r[1],
+            "first_year": min(r[2], default=None),
+            "last_year": max(r[2], default=None),
+        }
+        for (u, v), r in acc.items()
+    ]
+    rows.sort(key=lambda r: (-r["researchers"], r["from"], r["to"]))
+    return as_frame(rows[: p["top"]], CORRIDORS.columns)
+
+
+CORRIDORS = Query(
+    name="talent_corridors",
+    question="Which corridors carry the most researchers, between institutions or the places holding them?",
+    params=(_LEVEL, _TOP),
+    columns=("from", "from_name", "to", "to_name", "researchers", "flows", "first_year", "last_year"),
+    order_by=(("researchers", False), ("from", True), ("to", True)),
+    networkx=_corridors,
+    examples=({"level": "Country"}, {"level": "City", "top": 3}),
+)
+
+
+def _circulation(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
+    G = eg.G
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for u, v, c, _ in _mapped_flows(eg, p["level"]):
+        acc[u][1] += c
+        acc[v][0] += c
+    rows = []
+    for n, (inflow, outflow) in acc.items():
+        gross = inflow + outflow
+        rows.append(
+            {
+                "place": n,
+                "name": name(G, n),
+                "inflow": inflow,
+                "outflow": outflow,
+                "net": inflow - outflow,
+                "gross": gross,
+                "balance": (inflow - outflow) / gross if gross else None,
+            }
+        )
+    return as_frame(rows, CIRCULATION.columns)
+
+
+CIRCULATION = Query(
+    name="talent_circulation",
+    question="How much talent circulates through each place (in, out, net), and which way does it lean?",
+    params=(_LEVEL,),
+    columns=("place", "name", "inflow", "outflow", "net", "gross", "balance"),
+    order_by=(("gross", False), ("place", True)),
+    networkx=_circulation,
+    examples=({"level": "Country"}, {"level": "Region"}),
+)
+
+
+def _retention(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
+    G = eg.G
+    acc: dict[str, list[Any]] = {}
+    for _, attrs in G.nodes(data=True):
+        if attrs.get("type") != "Observation" or attrs.get("indicator") not in (
+            "talent_stayed",
+            "talent_left",
+        ):
+            continue
+        row = acc.setdefault(str(attrs["subject"]), [0.0, 0.0, []])
+        row[0 if attrs["indicator"] == "talent_stayed" else 1] += float(attrs["value"])
+        if attrs.get("year") is not None:
+            row[2].append(attrs["year"])
+    rows = [
+        {
+            "id": n,
+            "name": name(G, n),
+            "stayed": s,
+            "departed": d,
+            "retention": s / (s + d),
+            "first_year": min(y, default=None),
+            "last_year": max(y, default=None),
+        }
+        for n, (s, d, y) in acc.items()
+        if s + d >= p["min_researchers"] and s + d > 0
+    ]
+    return as_frame(rows, RETENTION.columns)
+
+
+RETENTION = Query(
+    name="talent_retention",
+    question="Which places keep their researchers from one year to the next (share who stay)?",
+    params=(
+        Param(
+            "min_researchers", "int", 1, "Only places with at least this many researcher-years.", minimum=1
+        ),
+    ),
+    columns=("id", "name", "stayed", "departed", "retention", "first_year", "last_year"),
+    order_by=(("retention", False), ("id", True)),
+    networkx=_retention,
+    examples=({"min_researchers": 2},),
+)
+
+
+def _collaboration(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
+    G = eg.G
+    acc: dict[tuple[str, str], list[Any]] = {}
+    for u, v, _, a in relationships(G):
+        if a["type"] != "COLLABORATES_WITH" or p["entity"] not in ("", u, v):
+            continue
+        row = acc.setdefault((u, v), [0.0, set()])
+        row[0] += float(a.get("count") or 0)
+        if a.get("year") is not None:
+            row[1].add(a["year"])
+    rows = [
+        {
+            "a": u,
+            "a_name": name(G, u),
+            "b": v,
+            "b_name": name(G, v),
+            "joint_works": r[0],
+            "years": len(r[1]),
+            "first_year": min(r[1], default=None),
+            "last_year": max(r[1], default=None),
+        }
+        for (u, v), r in acc.items()
+    ]
+    rows.sort(key=lambda r: (-r["joint_works"], r["a"], r["b"]))
+    return as_frame(rows[: p["top"]], COLLABORATION.columns)
+
+
+COLLABORATION = Query(
+    name="collaboration_strength",
+    question="Which pairs of organisations publish together most (joint works, over how many years)?",
+    params=(Param("entity", "str", "", "Only pairs including this entity (empty: all)."), _TOP),
+    columns=("a", "a_name", "b", "b_name", "joint_works", "years", "first_year", "last_year"),
+    order_by=(("joint_works", False), ("a", True), ("b", True)),
+    networkx=_collaboration,
+    examples=({"entity": "stanford"},),
+)
+
+QUERIES = (CORRIDORS, CIRCULATION, RETENTION, COLLABORATION)
