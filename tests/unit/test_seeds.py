@@ -178,10 +178,11 @@ def test_seed004_talent(bundled: EcosystemGraph) -> None:
     flows = [
         a
         for u, v, a in bundled.G.edges(data=True)
-        if a["type"] == "TALENT_FLOW" and (u, v) == ("china", "usa")
+        if a["type"] == "TALENT_FLOW" and (u, v) == ("china", "usa") and a["source"] == "seed-004"
     ]
     assert len(flows) == 1
     assert flows[0]["share"] == pytest.approx(1 / 3)
+    assert flows[0]["conflict"] == "c-china-us-talent-share"  # compared with MacroPolo's figures
     # 美国23%…基础科研,40%…应用;中国只有3%…65%
     assert _obs(bundled, "usa", "ai_talent_share_basic_research")["value"] == pytest.approx(0.23)
     assert _obs(bundled, "china", "ai_talent_share_applied_development")["value"] == pytest.approx(0.65)
