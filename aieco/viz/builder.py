@@ -83,6 +83,12 @@ class ViewBuilder:
             "title": edge_title(self.eg, attrs, u, v),
             "width": 1.2,
         }
+        if kind == "TALENT_FLOW":  # every view shows how much talent a flow carries
+            if attrs.get("share") is not None:
+                options |= {"label": f"{float(attrs['share']):.0%}", "width": 1.5 + 8 * float(attrs["share"])}
+            elif attrs.get("count") is not None:
+                count = float(attrs["count"])
+                options |= {"label": f"{count:,.0f}", "width": round(1.5 + 2 * math.log1p(count), 2)}
         options.update(extra)
         self.net.add_edge(u, v, **options)
 

@@ -282,3 +282,13 @@ def test_the_api_gives_the_snapshots_answer_and_a_rerun_costs_nothing(
         a for n, a in first.graph.G.nodes(data=True) if a["type"] == "Source" and n.startswith("openalex-")
     )
     assert src["url"].startswith(url + "/authors")
+
+
+def test_the_geographic_view_draws_flows_between_located_cities(snapshot: Path, tmp_path: Path) -> None:
+    from aieco.viz import build_view
+
+    pull = graph_from_openalex_snapshot(snapshot, filters=AI, level="City")
+    pull.write(tmp_path / "t")
+    net = build_view(aieco.graph_from_bundled(extra=[tmp_path / "t"]), "geo")
+    flows_drawn = {(e["from"], e["to"], e.get("label")) for e in net.edges if e.get("type") == "TALENT_FLOW"}
+    assert ("hefei", "shanghai", "1") in flows_drawn  # both cities have GeoNames coordinates
