@@ -31,6 +31,9 @@ LevelOpt = Annotated[
     typer.Option("--level", help="Count talent flows between institutions, or between their places."),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the four CSV tables and merges.tsv.")]
+PeopleOpt = Annotated[
+    bool, typer.Option("--with-people", help="Also write each researcher as a Person (off: privacy, scale).")
+]
 BundledOpt = Annotated[
     bool, typer.Option("--resolve/--no-resolve", help="Merge institutions and places into bundled entities.")
 ]
@@ -60,6 +63,7 @@ def openalex_snapshot(
     ai: Annotated[bool, typer.Option("--ai", help="Keep only AI authors and works (subfield 1702).")] = False,
     level: LevelOpt = "institution",
     resolve: BundledOpt = True,
+    with_people: PeopleOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Stream an OpenAlex snapshot (gzip JSON Lines) into aieco's tables, in bounded memory.
@@ -104,6 +108,7 @@ def openalex_pull(
     ] = None,
     level: LevelOpt = "institution",
     resolve: BundledOpt = True,
+    with_people: PeopleOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Ask the OpenAlex API (through pyalex) for a region's AI authors and works.
@@ -129,6 +134,7 @@ def openalex_pull(
             work_filter=work_filter,
             level=level,
             with_bundled=resolve,
+            with_people=with_people,
             cache_dir=cache or cache_dir() / "openalex",
             limit=limit,
             progress=advance,

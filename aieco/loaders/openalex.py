@@ -140,6 +140,7 @@ def graph_from_openalex_snapshot(
     filters: OpenAlexFilters | None = None,
     level: FlowLevel = "institution",
     with_bundled: bool = True,
+    with_people: bool = False,
     progress: Progress | None = None,
 ) -> OpenAlexPull:
     """Build the talent and collaboration graph from an OpenAlex snapshot folder.
@@ -154,6 +155,9 @@ def graph_from_openalex_snapshot(
         Where talent flows are counted: between institutions, cities, regions or countries.
     with_bundled
         Resolve institutions and places to bundled entities (ROR, GeoNames id, any name).
+    with_people
+        Also write each researcher as a Person with WORKS_AT per institution (off by default:
+        privacy, and memory then grows with the number of authors).
     progress
         Called every 1,000 records.
     """
@@ -162,7 +166,7 @@ def graph_from_openalex_snapshot(
             f"{root} holds no OpenAlex snapshot (no data/institutions or data/authors)"
         )
     filters = filters or OpenAlexFilters()
-    acc = Accumulator(filters=filters, level=level)
+    acc = Accumulator(filters=filters, level=level, with_people=with_people)
     for entity, add in (
         ("institutions", acc.add_institution),
         ("authors", acc.add_author),
@@ -257,6 +261,7 @@ def graph_from_openalex_api(
     work_filter: str | None = None,
     level: FlowLevel = "institution",
     with_bundled: bool = True,
+    with_people: bool = False,
     cache_dir: str | Path | None = None,
     limit: int | None = None,
     progress: Progress | None = None,
@@ -313,7 +318,7 @@ def graph_from_openalex_api(
         for parent in sorted(parents):
             rec = Institutions()[parent]  # a single-entity GET
             institutions[short_id(rec["id"])] = dict(rec)
-    acc = Accumulator(filters=filters, level=level)
+    acc = Accumulator(filters=filters, level=level, with_people=with_people)
     for rec in institutions.values():
         acc.add_institution(rec)
     for rec in authors:

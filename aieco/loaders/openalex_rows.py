@@ -231,6 +231,21 @@ def build_rows(acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) 
             b.observation(
                 node, "openalex_works", n, "works", year, f"distinct works with an institution here; {what}"
             )
+    for author, (person, spans) in sorted(acc.people.items()):
+        node = f"openalex-{author.lower()}"
+        b.rows["entities"].append(
+            {
+                "id": node,
+                "type": NodeType.PERSON.value,
+                "name_en": person,
+                "openalex_id": f"https://openalex.org/{author}",
+                "source": b.src,
+            }
+        )
+        for inst, (first, last) in sorted(spans.items()):
+            org = b.institution(inst)
+            if org:
+                b.relation(node, RelType.WORKS_AT, org, period_start=first, period_end=last)
     if b.uses_geonames:
         b.rows["sources"].append(dict(GEONAMES_SOURCE))
     return b.rows, b.merges

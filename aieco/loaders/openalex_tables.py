@@ -26,6 +26,7 @@ from aieco.loaders.openalex_model import (
     Institution,
     affiliation_countries,
     is_ai,
+    short_id,
     work_institutions,
 )
 
@@ -159,7 +160,10 @@ class Accumulator:
 
     filters: OpenAlexFilters
     level: FlowLevel = "institution"
+    #: Keep each researcher (a Person with WORKS_AT per institution); memory then grows with authors.
+    with_people: bool = False
     institutions: dict[str, Institution] = field(default_factory=dict)
+    people: dict[str, tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=dict)
     flows: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     stayed: Counter[tuple[str, int]] = field(default_factory=Counter)
     left: Counter[tuple[str, int]] = field(default_factory=Counter)
@@ -195,7 +199,17 @@ class Accumulator:
         if not self.filters.keep_author(rec):
             return
         self.read["authors kept"] += 1
-        career = Career.from_record(rec, keep_year=self.filters.keep_year).at(self.place_of)
+        career = Career.from_record(rec, keep_year=self.filters.keep_year)
+        if self.with_people:
+            spans: dict[str, list[int]] = {}
+            for year, held in career.by_year.items():
+                for inst in held:
+                    spans.setdefault(inst, []).append(year)
+            self.people[short_id(rec.get("id"))] = (
+                str(rec.get("display_name") or short_id(rec.get("id"))),
+                {i: (min(ys), max(ys)) for i, ys in spans.items()},
+            )
+        career = career.at(self.place_of)
         for gone, new, year in career.moves():
             self.flows[(gone, new, year)] += 1
         stayed, left = career.stays_and_departures()

@@ -16,6 +16,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from aieco.cli import app
+from tests.unit.clicheck import one_line_failure
 
 runner = CliRunner()
 
@@ -161,20 +162,11 @@ def _run(args: list[str], places: dict[str, str]) -> Any:
     return runner.invoke(app, filled)
 
 
-def _assert_one_line_failure(result: Any) -> None:
-    assert result.exit_code != 0, result.stdout
-    assert "Traceback" not in result.stderr
-    assert "Traceback" not in result.stdout
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-
-
 @pytest.mark.parametrize("args", _generated() + EXPLICIT)
 def test_bad_value_gives_one_line(args: list[str], places: dict[str, str]) -> None:
     before = set(Path(places["tmp"]).rglob("*"))
     result = _run(args, places)
-    _assert_one_line_failure(result)
+    one_line_failure(result)
     after = set(Path(places["tmp"]).rglob("*"))
     created = {p for p in after - before if not p.is_relative_to(Path(places["tmp"]) / "cache")}
     assert created == set(), f"a failed command left {sorted(map(str, created))}"

@@ -13,7 +13,6 @@ import json
 import os
 import xml.dom.minidom
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import pytest
@@ -24,6 +23,7 @@ from aieco.cli import app
 from aieco.errors import ExportError
 from aieco.graph.io import export_graph
 from aieco.graph.text import FORMULA_TRIGGERS, from_spreadsheet, spreadsheet_safe
+from tests.unit.clicheck import one_line_failure
 
 runner = CliRunner()
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -37,15 +37,6 @@ FORMULAS = [
     "\t=1+1",
     "'=1+1",
 ]
-
-
-def one_line_failure(result: Any) -> str:
-    assert result.exit_code != 0, result.stdout
-    assert "Traceback" not in result.stderr
-    assert "Traceback" not in result.stdout
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -292,3 +292,14 @@ def test_the_geographic_view_draws_flows_between_located_cities(snapshot: Path, 
     net = build_view(aieco.graph_from_bundled(extra=[tmp_path / "t"]), "geo")
     flows_drawn = {(e["from"], e["to"], e.get("label")) for e in net.edges if e.get("type") == "TALENT_FLOW"}
     assert ("hefei", "shanghai", "1") in flows_drawn  # both cities have GeoNames coordinates
+
+
+def test_researchers_are_people_only_when_asked(snapshot: Path) -> None:
+    plain = graph_from_openalex_snapshot(snapshot, filters=AI).graph.G
+    assert not [n for n, t in plain.nodes(data="type") if t == "Person"]
+    G = graph_from_openalex_snapshot(snapshot, filters=AI, with_people=True).graph.G
+    assert len([n for n, t in G.nodes(data="type") if t == "Person"]) == 6  # the AI authors
+    works_at = {
+        (v, d["period_start"], d["period_end"]) for u, v, d in G.out_edges("openalex-a5000000001", data=True)
+    }
+    assert works_at == {(TSINGHUA, 2016, 2018), (STANFORD, 2019, 2020)}
