@@ -13,6 +13,7 @@ from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBund
 from aieco.cli.output import say, step_progress
 from aieco.graph.projection import ProjectionName
 from aieco.graph.schema import MAX_YEAR, MIN_YEAR
+from aieco.metrics.communities import CommunityMethod
 from aieco.metrics.engines import MetricEngine
 
 report_app = typer.Typer(
@@ -44,6 +45,9 @@ def report_centrality(
         int | None,
         typer.Option("--betweenness-k", min=2, help="Estimate betweenness from k sampled sources."),
     ] = None,
+    communities: Annotated[
+        CommunityMethod, typer.Option("--communities", help="leiden (igraph; the default) or louvain.")
+    ] = "leiden",
     synthetic: SyntheticOpt = None,
     seed: SeedOpt = 0,
     data: DataOpt = None,
@@ -65,7 +69,13 @@ def report_centrality(
     eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)
     with step_progress("metrics") as advance:
         report = build_centrality_report(
-            eg, projection=chosen, top=top, engine=engine, betweenness_k=betweenness_k, progress=advance
+            eg,
+            projection=chosen,
+            top=top,
+            engine=engine,
+            betweenness_k=betweenness_k,
+            community_method=communities,
+            progress=advance,
         )
     written = write_centrality_report(report, out_dir, force=force)
     say(f"wrote {len(written)} files to {out_dir} (open {out_dir / 'report.html'})")

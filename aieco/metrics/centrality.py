@@ -110,8 +110,17 @@ def betweenness(
     }
 
 
-def closeness(H: nx.Graph, *, engine: MetricEngine = "networkx") -> Scores:
-    """Closeness centrality (Wasserman–Faust for disconnected graphs; incoming on DiGraphs)."""
+def closeness(
+    H: nx.Graph, *, k: int | None = None, seed: int = 0, engine: MetricEngine = "networkx"
+) -> Scores:
+    """Closeness centrality (Wasserman–Faust for disconnected graphs; incoming on DiGraphs).
+
+    With ``k``, estimated from ``k`` pivots (:func:`aieco.metrics.sampled.closeness_sampled`).
+    """
+    if k is not None and k < H.number_of_nodes():
+        from aieco.metrics.sampled import closeness_sampled
+
+        return closeness_sampled(H, k=k, seed=seed, engine=engine)
     if pick(engine, H) == "networkx" or H.is_directed():
         return {u: float(v) for u, v in nx.closeness_centrality(H).items()}
     g, nodes = to_igraph(H)
@@ -127,9 +136,18 @@ def closeness(H: nx.Graph, *, engine: MetricEngine = "networkx") -> Scores:
     return as_scores(nodes, values)
 
 
-def harmonic(H: nx.Graph, *, engine: MetricEngine = "networkx") -> Scores:
-    """Harmonic centrality divided by n − 1 (incoming distances on DiGraphs)."""
+def harmonic(
+    H: nx.Graph, *, k: int | None = None, seed: int = 0, engine: MetricEngine = "networkx"
+) -> Scores:
+    """Harmonic centrality divided by n − 1 (incoming distances on DiGraphs).
+
+    With ``k``, estimated from ``k`` pivots (:func:`aieco.metrics.sampled.harmonic_sampled`).
+    """
     n = H.number_of_nodes()
+    if k is not None and k < n:
+        from aieco.metrics.sampled import harmonic_sampled
+
+        return harmonic_sampled(H, k=k, seed=seed, engine=engine)
     if n < 2:
         return dict.fromkeys(H, 0.0)
     if pick(engine, H) == "networkx":

@@ -14,7 +14,7 @@ The ``ecosystem_density`` query's Cypher text computes the same definitions.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from aieco.graph.containment import CONTAINMENT, members_of
@@ -37,26 +37,42 @@ def shannon_entropy(counts: Counter[str] | dict[str, int]) -> float:
 def city_density(
     eg: EcosystemGraph, *, min_entities: int = 1, as_of: int | None = None
 ) -> list[dict[str, Any]]:
-    """One row per city with at least ``min_entities`` members (unsorted)."""
+    """One row per city with at least ``min_entities`` members (unsorted).
+
+    One pass over the links: each node knows the cities it belongs to (itself, for a city),
+    and a link counts as internal to every city holding both ends and as outside for every city
+    holding one end only. Time O(links + memberships), not O(cities × links).
+    """
     from aieco.graph.projection import valid_in
 
     G = eg.G
-    links = [
-        (u, v)
-        for u, v, a in G.edges(data=True)
-        if a["type"] not in _NOT_LINKS and (as_of is None or valid_in(a, as_of))
-    ]
+    cities = [n for n, t in G.nodes(data="type") if t == "City"]
+    members: dict[str, list[str]] = {}
+    homes: dict[str, set[str]] = defaultdict(set)
+    for c in cities:
+        inside = [m for m in members_of(G, c) if as_of is None or valid_in(G.nodes[m], as_of)]
+        members[c] = inside
+        homes[c].add(c)
+        for m in inside:
+            homes[m].add(c)
+    internal: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    for u, v, a in G.edges(data=True):
+        if a["type"] in _NOT_LINKS or (as_of is not None and not valid_in(a, as_of)):
+            continue
+        hu, hv = homes.get(u, set()), homes.get(v, set())
+        if not hu and not hv:
+            continue
+        internal.update(hu & hv)
+        outside.update(hu ^ hv)
     rows = []
-    for c in (n for n, t in G.nodes(data="type") if t == "City"):
-        members = [m for m in members_of(G, c) if as_of is None or valid_in(G.nodes[m], as_of)]
-        n = len(members)
+    for c in cities:
+        n = len(members[c])
         if n < min_entities:
             continue
-        s = set(members) | {c}
-        counts = Counter(G.nodes[m]["type"] for m in members)
-        internal = sum(1 for u, v in links if u in s and v in s)
-        outside = sum(1 for u, v in links if (u in s) != (v in s))
-        size = len(s)
+        counts = Counter(G.nodes[m]["type"] for m in members[c])
+        size = n + 1
+        inner, out = internal[c], outside[c]
         rows.append(
             {
                 "city": c,
@@ -64,10 +80,10 @@ def city_density(
                 "entities": n,
                 "types": len(counts),
                 "diversity": shannon_entropy(counts),
-                "internal_links": internal,
-                "outside_links": outside,
-                "density": internal / (size * (size - 1)) if size > 1 else 0.0,
-                "outside_share": outside / (internal + outside) if internal + outside else 0.0,
+                "internal_links": inner,
+                "outside_links": out,
+                "density": inner / (size * (size - 1)) if size > 1 else 0.0,
+                "outside_share": out / (inner + out) if inner + out else 0.0,
             }
         )
     return rows

@@ -63,14 +63,27 @@ def pick(engine: MetricEngine, H: nx.Graph) -> Literal["networkx", "igraph"]:
     return engine
 
 
+#: Where a projection keeps its igraph form (converted once, reused by every measure).
+IGRAPH_CACHE_KEY = "_aieco_igraph"
+
+
 def to_igraph(H: nx.Graph) -> tuple[Any, list[Any]]:
-    """Convert a simple NetworkX graph to igraph; return the graph and the node order."""
+    """Convert a simple NetworkX graph to igraph; return the graph and the node order.
+
+    The conversion is done once per graph and kept in ``H.graph`` (keyed by the graph's size, so
+    a graph changed since is converted again): every measure on a projection shares it.
+    """
+    size = (H.number_of_nodes(), H.number_of_edges(), H.is_directed())
+    cached = H.graph.get(IGRAPH_CACHE_KEY)
+    if cached is not None and cached[0] == size:
+        return cached[1], cached[2]
     ig = igraph_module()
     nodes = list(H.nodes())
     index = {n: i for i, n in enumerate(nodes)}
     edges = [(index[u], index[v]) for u, v in H.edges()]
     g = ig.Graph(n=len(nodes), edges=edges, directed=H.is_directed())
     g.es["weight"] = [float(d.get("weight", 1.0)) for _, _, d in H.edges(data=True)]
+    H.graph[IGRAPH_CACHE_KEY] = (size, g, nodes)
     return g, nodes
 
 
