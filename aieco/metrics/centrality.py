@@ -171,9 +171,19 @@ def eigenvector(H: nx.Graph, *, weighted: bool = False, engine: MetricEngine = "
     U = H.to_undirected(as_view=True) if H.is_directed() else H
     if U.number_of_edges() == 0:
         return scores
+    weight = "weight" if weighted else None
+    if pick(engine, H) == "igraph" and not H.is_directed():
+        # components and the giant's subgraph on the (cached) igraph form: no NetworkX copy
+        g, nodes = to_igraph(H)
+        parts = g.connected_components()
+        giant = min(parts, key=lambda c: (-len(c), min(str(nodes[i]) for i in c)))
+        sub = g.induced_subgraph(giant)
+        raw = sub.eigenvector_centrality(weights=weight)
+        norm = sum(v * v for v in raw) ** 0.5 or 1.0
+        scores.update({nodes[i]: abs(v) / norm for i, v in zip(giant, raw, strict=True)})
+        return scores
     components = sorted(nx.connected_components(U), key=lambda c: (-len(c), min(map(str, c))))
     core = U.subgraph(components[0]).copy()
-    weight = "weight" if weighted else None
     if pick(engine, H) == "networkx":
         if core.number_of_nodes() < DENSE_EIGEN_NODES:  # the sparse solver needs k < n - 1
             scores.update(_dense_eigenvector(core, weight))
