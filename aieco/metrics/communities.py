@@ -76,7 +76,7 @@ def leiden(H: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weighted: boo
     finally:
         ig.set_random_number_generator(random)
     groups = _ordered([{nodes[i] for i in members} for members in found])
-    score = nx.community.modularity(U, groups, weight=weights, resolution=resolution)
+    score = g.modularity(found.membership, weights=weights, resolution=resolution, directed=False)
     return Communities(groups, float(score), "leiden")
 
 
