@@ -128,7 +128,8 @@ def _push_in_thread(
 
     def push() -> None:
         try:
-            store.push(eg, batch_size=5_000)
+            # one transaction per label and type: each runs long enough to be seen and terminated
+            store.push(eg, batch_size=1_000_000)
         except BaseException as exc:
             failure.append(exc)
 
@@ -137,31 +138,19 @@ def _push_in_thread(
     return thread, failure
 
 
-def test_a_push_terminated_once_is_retried_and_completes(store: Neo4jStore, settings: Neo4jSettings) -> None:
-    big = aieco.graph_from_synthetic(20_000, seed=4)
-    thread, failure = _push_in_thread(store, big)
-    killed = 0
-    deadline = time.monotonic() + 60
-    while not killed and thread.is_alive() and time.monotonic() < deadline:
-        killed = _terminating(settings, thread, 0.5)
-    thread.join(180)
-    assert killed
-    assert failure == []
-    assert store.count_nodes() == big.G.number_of_nodes()
-
-
-def test_a_push_terminated_again_and_again_fails_in_one_line(
+def test_a_push_terminated_by_another_client_is_one_error_and_a_rerun_completes(
     store: Neo4jStore, settings: Neo4jSettings
 ) -> None:
     big = aieco.graph_from_synthetic(20_000, seed=4)
-    # one transaction per label and type: each attempt runs long enough to be seen and terminated
-    thread, failure = _push_in_thread(store, big, batch_size=1_000_000)
+    thread, failure = _push_in_thread(store, big)
     killed = _terminating(settings, thread, 90)
     thread.join(60)
-    assert killed > 1
+    assert killed >= 1
     assert failure, "the push did not notice"
-    assert isinstance(failure[0], Neo4jError)
+    assert isinstance(failure[0], Neo4jError)  # Neo.ClientError.Transaction.Terminated, not retried
+    assert "Terminated" in str(failure[0])
     assert "re-run the push" in str(failure[0])
     assert "\n" not in str(failure[0])
     store.push(big, batch_size=5_000)  # and re-running completes it
     assert store.count_nodes() == big.G.number_of_nodes()
+    assert store.count_relationships() == big.G.number_of_edges()
