@@ -19,7 +19,8 @@ from aieco.cli.output import (
     say,
     stdout_console,
 )
-from aieco.graph.io import CSV_TABLES, ExportFormat
+from aieco.graph.io import CSV_TABLES
+from aieco.viz.exports import ExportFormatAll
 
 
 def load(
@@ -117,16 +118,22 @@ def search(
 
 
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="json (node-link), graphml or csv.")],
+    fmt: Annotated[
+        ExportFormatAll,
+        typer.Option(
+            "--format", "-f", help="json (node-link), graphml, csv, gexf (Gephi, with time) or geojson."
+        ),
+    ],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Output file (a folder for csv).")],
     data: DataOpt = None,
     with_bundled: WithBundledOpt = False,
     synthetic: SyntheticOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Export the graph: NetworkX node-link JSON, GraphML, or aieco's CSV tables.
+    """Export the graph: node-link JSON, GraphML, aieco's CSV tables, GEXF or GeoJSON.
 
-    JSON and CSV exports load back unchanged with [bold]aieco load[/bold].
+    JSON and CSV exports load back unchanged with [bold]aieco load[/bold]; GEXF opens in Gephi
+    (years as spells for its timeline, the views' colours); GeoJSON opens in QGIS or kepler.gl.
 
     Examples: [bold]aieco export --format json --out aieco.json[/bold] ·
     [bold]aieco export -f csv -o tables/[/bold]
@@ -138,7 +145,15 @@ def export(
     else:
         check_writable_file(out_path, force=force)
     eg = load_graph(data, with_bundled, synthetic=synthetic)
-    for path in export_graph(eg, out_path, fmt=fmt, force=force):
+    from aieco.viz.exports import write_geojson, write_gexf
+
+    if fmt == "gexf":
+        written = [write_gexf(eg, out_path, force=force)]
+    elif fmt == "geojson":
+        written = [write_geojson(eg, out_path, force=force)]
+    else:
+        written = export_graph(eg, out_path, fmt=fmt, force=force)
+    for path in written:
         say(f"wrote {path}")
 
 
