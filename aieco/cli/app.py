@@ -27,10 +27,10 @@ from aieco.cli.openalex_commands import openalex_app
 from aieco.cli.output import error_line, stderr_console
 from aieco.cli.query_commands import query_app
 from aieco.cli.report_commands import report_app
-from aieco.errors import AiecoError, DataValidationError
+from aieco.errors import AiecoError, DataValidationError, FileAccessError
 
 #: Exit code of an operating-system error on a user's path (same as FileAccessError).
-OS_ERROR_EXIT = 4
+OS_ERROR_EXIT = FileAccessError.exit_code
 #: Exit code of bad usage (the parser's).
 USAGE_EXIT = 2
 #: Exit code of an interrupted command.

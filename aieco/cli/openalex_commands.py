@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from aieco.cli.options import ForceOpt
 from aieco.cli.output import say, step_progress
 from aieco.graph.io import CSV_TABLES
 from aieco.loaders.openalex_model import FlowLevel
+
+if TYPE_CHECKING:
+    from aieco.loaders.openalex import OpenAlexPull
 
 openalex_app = typer.Typer(
     help="Build talent flows, collaborations and institutions from OpenAlex (CC0) into aieco's "
@@ -39,10 +42,7 @@ BundledOpt = Annotated[
 ]
 
 
-def _report(pull: object, out: Path) -> None:
-    from aieco.loaders.openalex import OpenAlexPull
-
-    assert isinstance(pull, OpenAlexPull)
+def _report(pull: OpenAlexPull, out: Path) -> None:
     summary = pull.graph.summary()
     say(", ".join(f"{v:,} {k}" for k, v in pull.read.items()))
     say(

@@ -111,8 +111,7 @@ def write_frame(
 ) -> None:
     """Write rows to ``out_file`` (atomically) or print them in the chosen format."""
     if out_file is not None:
-        chosen: FrameFormat = "csv" if fmt == "table" and out_file.suffix == ".csv" else fmt
-        write_text(out_file, frame_text(frame, chosen), force=force)
+        write_text(out_file, frame_text(frame, fmt), force=force)
         say(f"wrote {len(frame)} rows to {out_file}")
     elif fmt == "table":
         stdout_console().print(frame_table(frame, title))

@@ -90,9 +90,7 @@ def _finish(acc: Accumulator, source: dict[str, Any], *, bundled: bool) -> OpenA
     resolver = Resolver(graph_from_bundled() if bundled else None)
     source["note"] = f"{source['note']}; " + ", ".join(f"{v:,} {k}" for k, v in acc.read.items())
     rows, merges = build_rows(acc, source, resolver)
-    graph = _graph(
-        rows, str(source.get("url") or source.get("file")), name=f"openalex {acc.filters.describe()}"
-    )
+    graph = _graph(rows, str(source["url"]), name=f"openalex {acc.filters.describe()}")
     graph.G.graph["openalex"] = {"read": dict(acc.read), "merges": len(merges), "level": acc.level}
     for m in merges:
         logger.info("OpenAlex %s (%s) merged into bundled %r by %s", m.openalex, m.name, m.bundled, m.by)

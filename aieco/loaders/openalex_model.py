@@ -98,6 +98,22 @@ class Institution:
     parents: tuple[str, ...] = ()
     homepage: str | None = None
 
+    def place_key(self, level: FlowLevel) -> str | None:
+        """The key of the place at ``level`` holding this institution (its own id at institution level).
+
+        >>> hefei = Institution(id="I1", name="X", kind="education", country_code="CN", region="Anhui")
+        >>> hefei.place_key("Region")
+        'region:CN:Anhui'
+        """
+        if level == "institution":
+            return self.id
+        if level == "Country":
+            return f"country:{self.country_code}" if self.country_code else None
+        if level == "Region":
+            return f"region:{self.country_code}:{self.region}" if self.region and self.country_code else None
+        city = self.geonames_city_id or self.city
+        return f"city:{city}" if city else None
+
     @property
     def node_type(self) -> NodeType | None:
         """The aieco type, or ``None`` for a type aieco does not map (the record is skipped)."""

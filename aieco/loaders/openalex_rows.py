@@ -75,7 +75,7 @@ class _Builder:
             "aliases": inst.country_code,
         }
         return self._entity(
-            f"country:{inst.country_code}", row, self.resolver.place("Country", inst.country), name
+            str(inst.place_key("Country")), row, self.resolver.place("Country", inst.country), name
         )
 
     def region(self, inst: Institution) -> str | None:
@@ -86,7 +86,7 @@ class _Builder:
             "type": NodeType.REGION.value,
             "name_en": inst.region,
         }
-        key = f"region:{inst.country_code}:{inst.region}"
+        key = str(inst.place_key("Region"))
         new = key not in self.ids
         node = self._entity(key, row, self.resolver.place("Region", inst.region), inst.region)
         country = self.country(inst)
@@ -97,7 +97,7 @@ class _Builder:
     def city(self, inst: Institution) -> str | None:
         if not (inst.geonames_city_id or inst.city):
             return None
-        key = f"city:{inst.geonames_city_id or inst.city}"
+        key = str(inst.place_key("City"))
         name = inst.city or f"GeoNames {inst.geonames_city_id}"
         if inst.geonames_city_id:
             row: dict[str, Any] = {

@@ -184,15 +184,7 @@ class Accumulator:
     def place_of(self, inst_id: str) -> str | None:
         """The place key of an institution at the flow level (``None``: no such place known)."""
         inst = self.institutions.get(inst_id)
-        if inst is None:
-            return None
-        if self.level == "institution":
-            return inst.id
-        if self.level == "Country":
-            return f"country:{inst.country_code}" if inst.country_code else None
-        if self.level == "Region":
-            return f"region:{inst.country_code}:{inst.region}" if inst.region and inst.country_code else None
-        return f"city:{inst.geonames_city_id or inst.city}" if (inst.geonames_city_id or inst.city) else None
+        return inst.place_key(self.level) if inst is not None else None
 
     def add_author(self, rec: Mapping[str, Any]) -> None:
         self.read["authors"] += 1
@@ -236,21 +228,20 @@ class Accumulator:
                 self.collaborations[(a, b, year)] += 1
 
     def city_key(self, inst_id: str) -> str | None:
-        inst = self.institutions[inst_id]
-        return f"city:{inst.geonames_city_id or inst.city}" if (inst.geonames_city_id or inst.city) else None
+        return self.institutions[inst_id].place_key("City")
 
 
-def pull_source(description: str, *, url: str | None = None, file: str | None = None) -> dict[str, Any]:
-    """The Source row of one pull (its id is stable for the same query or snapshot path)."""
-    digest = hashlib.sha1((url or file or description).encode("utf-8")).hexdigest()[:10]
+def pull_source(description: str, *, url: str) -> dict[str, Any]:
+    """The Source row of one pull: the query URL, or the snapshot folder as a ``file://`` URL
+    (a URL, not a quoted document); its id is stable for the same query or snapshot."""
+    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
     now = datetime.now(UTC)
     return {
         "id": f"openalex-{digest}",
-        "title": f"OpenAlex ({'snapshot' if (url or '').startswith('file:') else 'API'}): {description}",
+        "title": f"OpenAlex ({'snapshot' if url.startswith('file:') else 'API'}): {description}",
         "publisher": "OpenAlex (OurResearch), CC0",
         "language": "en",
         "published": now.date().isoformat(),
         "url": url,
-        "file": file,
         "note": f"retrieved {now.isoformat(timespec='seconds')}",
     }

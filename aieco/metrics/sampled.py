@@ -61,7 +61,7 @@ def _distance_blocks(H: nx.Graph, chosen: list[object], engine: MetricEngine) ->
             block = np.asarray(
                 g.distances(source=[index[p] for p in chosen[start : start + CHUNK]], mode="out"), dtype=float
             )
-            yield block[:, [index[n] for n in nodes]] if order != nodes else block
+            yield block  # to_igraph orders vertices as H.nodes(), the column order wanted
         return
     position = {n: i for i, n in enumerate(nodes)}
     for p in chosen:

@@ -85,9 +85,6 @@ def talent_flows(
     for u, v, a in flows:
         if u in kept and v in kept:
             w = _flow_weight(a)
-            label = (
-                f"{a['share']:.0%}" if a.get("share") is not None else f"{float(a.get('count') or 0):,.0f}"
-            )
             measure = "share" if a.get("share") is not None else "count"
             curve = {"smooth": {"type": "curvedCW", "roundness": 0.25}} if measure == "count" else {}
             b.relation(
@@ -95,7 +92,6 @@ def talent_flows(
                 v,
                 a,
                 width=round(1.5 + 10 * w / top_weight, 2),
-                label=label,
                 color="#8e44ad",
                 measure=measure,
                 **curve,
