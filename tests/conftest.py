@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -38,3 +39,27 @@ def write_table(tmp_path: Path) -> WriteTable:
         return path
 
     return write
+
+
+def _seeds_dir() -> Path | None:
+    env = os.environ.get("AIECO_SEEDS_DIR")
+    candidates = [Path(env)] if env else []
+    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "seeds")
+    return next((p for p in candidates if p.is_dir()), None)
+
+
+@pytest.fixture(scope="session")
+def seed_texts(bundled: EcosystemGraph) -> dict[str, str]:
+    """The seed articles' texts by source id (skips, or fails with AIECO_REQUIRE_SEEDS=1, without them)."""
+    folder = _seeds_dir()
+    if folder is None:
+        if os.environ.get("AIECO_REQUIRE_SEEDS") == "1":
+            pytest.fail("seed articles not found (set AIECO_SEEDS_DIR)")
+        pytest.skip("seed articles not available here (set AIECO_SEEDS_DIR to check quotes)")
+    texts = {}
+    for sid in bundled.ids(["Source"]):
+        name = bundled.node(sid).get("file")
+        if name:
+            texts[sid] = (folder / name).read_text(encoding="utf-8")
+    assert len(texts) == 5
+    return texts

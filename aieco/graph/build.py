@@ -26,6 +26,7 @@ from aieco.graph.records import (
     SourceRecord,
 )
 from aieco.graph.schema import REL_SPECS, NodeType, RelType
+from aieco.graph.support import annotate_support
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,7 @@ def build_graph(
                 type=RelType.RELATIVE_TO.value,
                 **prov,
             )
+    annotate_support(G)
     G.graph.update(
         name=name,
         aieco_version=__version__,

@@ -174,6 +174,10 @@ class SourceRecord(_Record):
     file: OptStr = None
     url: OptStr = None
     note: OptStr = None
+    #: the claims ledger's counts for this document (sentences, fact sentences, captured ones)
+    ledger_sentences: OptInt = Field(default=None, ge=0)
+    ledger_facts: OptInt = Field(default=None, ge=0)
+    ledger_captured: OptInt = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _locatable(self) -> SourceRecord:

@@ -72,6 +72,7 @@ class RelType(StrEnum):
     FUNDS = "FUNDS"
     HOSTS = "HOSTS"
     OPERATES = "OPERATES"
+    SUCCEEDS = "SUCCEEDS"
     ABOUT = "ABOUT"
     RELATIVE_TO = "RELATIVE_TO"
 
@@ -193,6 +194,12 @@ REL_SPECS: dict[RelType, RelSpec] = {
         PLACE_TYPES | SITE_TYPES | ORG_TYPES, _ANY - PLACE_TYPES, "hosts (on its ground)", family="place"
     ),
     RelType.OPERATES: RelSpec(ORG_TYPES, SITE_TYPES, "builds or operates a site", family="market"),
+    RelType.SUCCEEDS: RelSpec(
+        frozenset({NodeType.PLAN}),
+        frozenset({NodeType.PLAN}),
+        "takes over and extends (upgrades or replaces) an earlier plan",
+        family="policy",
+    ),
     RelType.ABOUT: RelSpec(frozenset({NodeType.OBSERVATION}), _ANY, "the subject of a claim", family="claim"),
     RelType.RELATIVE_TO: RelSpec(
         frozenset({NodeType.OBSERVATION}), _ANY, "the whole a share or comparison refers to", family="claim"
@@ -291,7 +298,13 @@ SOURCE_FIELDS: tuple[str, ...] = (
     "file",
     "url",
     "note",
+    "ledger_sentences",
+    "ledger_facts",
+    "ledger_captured",
 )
+#: Fields aieco derives while building a graph (see :mod:`aieco.graph.support`): CSV tables leave
+#: them out, and loading (CSV or JSON) ignores them and derives them again.
+DERIVED_FIELDS: frozenset[str] = frozenset({"support"})
 
 #: Fields that hold lists (written ``a|b|c`` in CSV, lists in Neo4j and JSON).
 LIST_FIELDS: frozenset[str] = frozenset({"aliases", "see_also"})

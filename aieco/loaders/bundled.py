@@ -11,6 +11,7 @@ from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.records import Dataset
 from aieco.loaders.files import read_dataset
+from aieco.loaders.ledger import apply_ledger
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +22,19 @@ BUNDLED_TABLES: tuple[str, ...] = (
     "relations.csv",
     "observations.csv",
 )
+#: The claims ledger of the bundled sources: every sentence and the rows that capture it.
+LEDGER_FILE = "ledger.csv"
 
 
 def bundled_paths() -> list[Path]:
     """Paths of the bundled CSV tables (inside the installed package)."""
     root = resources.files("aieco") / "data"
     return [Path(str(root / name)) for name in BUNDLED_TABLES]
+
+
+def ledger_path() -> Path:
+    """Path of the bundled claims ledger (see :mod:`aieco.loaders.ledger`)."""
+    return Path(str(resources.files("aieco") / "data" / LEDGER_FILE))
 
 
 def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
@@ -56,7 +64,9 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
         problems += found
         _merge_known(data, more)
         data.extend(more)
-    return build_graph(data, name="aieco-bundled", problems=problems)
+    eg = build_graph(data, name="aieco-bundled", problems=problems)
+    apply_ledger(eg, ledger_path())
+    return eg
 
 
 def _merge_known(base: Dataset, more: Dataset) -> None:

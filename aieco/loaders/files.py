@@ -45,6 +45,7 @@ from aieco.graph.records import (
     SourceRecord,
 )
 from aieco.graph.schema import (
+    DERIVED_FIELDS,
     DERIVED_RELS,
     ENTITY_FIELDS,
     OBSERVATION_FIELDS,
@@ -55,6 +56,9 @@ from aieco.graph.schema import (
 from aieco.graph.text import from_spreadsheet
 
 logger = logging.getLogger(__name__)
+
+#: The header of a claims ledger (see :mod:`aieco.loaders.ledger`), which a data folder may hold.
+LEDGER_HEADER: tuple[str, ...] = ("id", "source", "sentence", "kind", "rows", "reason")
 
 #: The largest file aieco reads (bytes); ``AIECO_MAX_FILE_BYTES`` changes it.
 DEFAULT_MAX_FILE_BYTES = 4 * 1024**3
@@ -171,6 +175,9 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
             reader = csv.reader(fh, strict=True)
             header = [h.strip() for h in next(reader, [])]
             kind = table_kind(header)
+            if kind is None and tuple(header) == LEDGER_HEADER:
+                logger.info("%s: a claims ledger, not a data table; skipped", name)
+                return data, []
             if kind is None:
                 return data, [
                     Problem(
@@ -224,7 +231,7 @@ def dataset_from_graph(G: nx.MultiDiGraph, *, file: str = "<graph>") -> tuple[Da
     data = Dataset(files=[file])
     problems: list[Problem] = []
     for row, (node_id, attrs) in enumerate(G.nodes(data=True), start=1):
-        raw = {k: v for k, v in attrs.items() if k != "type"}
+        raw = {k: v for k, v in attrs.items() if k != "type" and k not in DERIVED_FIELDS}
         raw["id"] = node_id
         kind_name = attrs.get("type")
         origin = Origin(f"{file} (nodes)", row)
@@ -238,7 +245,7 @@ def dataset_from_graph(G: nx.MultiDiGraph, *, file: str = "<graph>") -> tuple[Da
     for row, (u, v, key, attrs) in enumerate(G.edges(keys=True, data=True), start=1):
         if attrs.get("type") in derived:
             continue
-        raw = {**attrs, "id": key, "from": u, "to": v}
+        raw = {k: v for k, v in attrs.items() if k not in DERIVED_FIELDS} | {"id": key, "from": u, "to": v}
         _add(data, "relations", raw, Origin(f"{file} (edges)", row), problems)
     return data, problems
 

@@ -283,6 +283,9 @@ def graph_from_synthetic(
                     count=float(1 + int(extra[i]) % 50),
                     year=2016 + int(extra[i]) % 8,
                 )
+    # a few plans take over earlier ones (no random draw: the stream above is unchanged)
+    for later, earlier in zip(plans[1 : 1 + n_few], plans[:n_few], strict=False):
+        link(later, earlier, RelType.SUCCEEDS)
     G.add_edges_from(edges)
 
     if with_observations:

@@ -58,7 +58,50 @@ TREND = Query(
     ),
 )
 
-CHECKS = ("all", "unsourced", "conflict", "arithmetic")
+CHECKS = ("all", "unsourced", "conflict", "arithmetic", "ledger", "support")
+
+
+def _ledger_rows(G: Any) -> list[dict[str, Any]]:
+    rows = []
+    for n, a in G.nodes(data=True):
+        if a["type"] != "Source" or a.get("ledger_facts") is None:
+            continue
+        captured, facts = a["ledger_captured"], a["ledger_facts"]
+        detail = f"{captured} of {facts} fact sentences captured ({a['ledger_sentences']} sentences)"
+        rows.append(
+            {"check": "ledger", "id": n, "detail": detail, "value": captured / facts if facts else None}
+        )
+    return rows
+
+
+def _support_rows(G: Any) -> list[dict[str, Any]]:
+    rows = []
+    seen = []
+    for n, a in G.nodes(data=True):
+        if a.get("support") is None:
+            continue
+        seen.append(a["support"])
+        if a["support"] == "none":
+            kind = "observation" if a["type"] == "Observation" else "entity"
+            rows.append(
+                {"check": "support", "id": n, "detail": f"{kind}: its quote names none of it", "value": None}
+            )
+    for _, _, k, a in relationships(G):
+        if a.get("support") is None:
+            continue
+        seen.append(a["support"])
+        if a["support"] == "none":
+            rows.append(
+                {"check": "support", "id": k, "detail": "relationship: its quote names an end", "value": None}
+            )
+    if seen:
+        by_quote, by_public = seen.count("quote"), seen.count("see_also")
+        unsupported = len(seen) - by_quote - by_public
+        detail = f"{by_quote} by their quote, {by_public} by a public source, {unsupported} unsupported"
+        rows.append(
+            {"check": "support", "id": "all", "detail": detail, "value": (by_quote + by_public) / len(seen)}
+        )
+    return rows
 
 
 def _quality(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
@@ -102,17 +145,32 @@ def _quality(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
             end = by_key.get((a["subject"], base, a["period_end"]))
             if start and end and end[0] - start[0] != a["value"]:
                 rows.append({"check": "arithmetic", "id": n, "detail": base, "value": end[0] - start[0]})
+    if check in ("all", "ledger"):
+        rows += _ledger_rows(G)
+    if check in ("all", "support"):
+        rows += _support_rows(G)
     return as_frame(rows, QUALITY.columns)
 
 
 QUALITY = Query(
     name="data_quality",
-    question="Which facts lack a source, which are marked as conflicting, and which figures do not add up?",
-    params=(Param("check", "choice", "all", "all, unsourced, conflict or arithmetic.", choices=CHECKS),),
+    question=(
+        "Which facts lack a source, which are marked as conflicting, which figures do not add up, how much"
+        " of each source the claims ledger captures, and which quotes do not name what they support?"
+    ),
+    params=(
+        Param(
+            "check",
+            "choice",
+            "all",
+            "all, unsourced, conflict, arithmetic, ledger or support.",
+            choices=CHECKS,
+        ),
+    ),
     columns=("check", "id", "detail", "value"),
     order_by=(("check", True), ("id", True)),
     networkx=_quality,
-    examples=({"check": "arithmetic"}, {"check": "conflict"}),
+    examples=({"check": "arithmetic"}, {"check": "conflict"}, {"check": "ledger"}, {"check": "support"}),
 )
 
 
