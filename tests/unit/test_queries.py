@@ -22,9 +22,9 @@ def run(bundled: EcosystemGraph, name: str, **params: object) -> pd.DataFrame:
 
 
 def test_forbes_ai50_2023_concentration_by_state(bundled: EcosystemGraph) -> None:
-    # seed 000: California 35, New York 4, Texas 2, Massachusetts 1 (42 placed; one remote)
+    # seed 000: California 35, New York 4, Texas 2, Massachusetts 1 (42 placed; the 43rd is remote)
     row = run(bundled, "concentration", ranking="forbes-ai50-2023", level="Region", top_n=1).iloc[0]
-    assert (row["members"], row["places"], row["total"]) == (4, 4, 42)
+    assert (row["members"], row["unplaced"], row["places"], row["total"]) == (5, 1, 4, 42)
     assert row["top_n_share"] == pytest.approx(35 / 42)
     assert row["hhi"] == pytest.approx((35**2 + 4**2 + 2**2 + 1**2) / 42**2)  # 1246/1764
     # sum over ordered pairs |xi - xj| = 2 * (31+33+34+2+3+1) = 208; / (2 * 4 * 42)

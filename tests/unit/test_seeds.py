@@ -7,13 +7,11 @@ the data is a verbatim sentence of the seed it cites.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.support import QUOTE_GAP
 
 
 def _obs(eg: EcosystemGraph, subject: str, indicator: str, year: int | None = None) -> pd.Series:
@@ -42,7 +40,9 @@ def test_seed000_forbes_ai50_2023_by_state(bundled: EcosystemGraph) -> None:
     # the four states plus one fully remote company make the 43
     remote = _obs(bundled, "usa", "forbes_ai50_fully_remote_companies", 2023)["value"]
     assert sum(expected.values()) + remote == 43
-    assert _edges(bundled, "LISTED_IN", to="forbes-ai50-2023") == set(expected)
+    # the 43rd company is listed with no place: the concentration query reports it as unplaced
+    assert _edges(bundled, "LISTED_IN", to="forbes-ai50-2023") == set(expected) | {"forbes-ai50-2023-remote"}
+    assert _edges(bundled, "LOCATED_IN", frm="forbes-ai50-2023-remote") == set()
 
 
 def test_seed000_brookings_and_lightcast(bundled: EcosystemGraph) -> None:
@@ -207,29 +207,6 @@ def test_seed004_lineage_and_rankings(bundled: EcosystemGraph) -> None:
 
 
 # ---- provenance ------------------------------------------------------------------------------
-def _seeds_dir() -> Path | None:
-    env = os.environ.get("AIECO_SEEDS_DIR")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[3] / "shared" / "seeds")
-    return next((p for p in candidates if p.is_dir()), None)
-
-
-@pytest.fixture(scope="module")
-def seed_texts(bundled: EcosystemGraph) -> dict[str, str]:
-    folder = _seeds_dir()
-    if folder is None:
-        if os.environ.get("AIECO_REQUIRE_SEEDS") == "1":
-            pytest.fail("seed articles not found (set AIECO_SEEDS_DIR)")
-        pytest.skip("seed articles not available here (set AIECO_SEEDS_DIR to check quotes)")
-    texts = {}
-    for sid in bundled.ids(["Source"]):
-        name = bundled.node(sid).get("file")
-        if name:
-            texts[sid] = (folder / name).read_text(encoding="utf-8")
-    assert len(texts) == 5
-    return texts
-
-
 def test_every_quote_is_verbatim_in_its_seed(bundled: EcosystemGraph, seed_texts: dict[str, str]) -> None:
     checked = 0
     bad = []
@@ -241,7 +218,8 @@ def test_every_quote_is_verbatim_in_its_seed(bundled: EcosystemGraph, seed_texts
         if text is None:
             continue
         checked += 1
-        if attrs.get("quote", "") not in text:
+        # a quote may join verbatim passages with " […] " where it leaves text out
+        if not all(part in text for part in attrs.get("quote", "").split(QUOTE_GAP)):
             bad.append(key)
     assert checked > 600
     assert bad == []

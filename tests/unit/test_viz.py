@@ -114,10 +114,14 @@ def test_overview_holds_every_entity_and_relationship(bundled: EcosystemGraph) -
 
 def test_sizes_follow_pagerank(bundled: EcosystemGraph) -> None:
     net = overview(bundled, size_by="pagerank")
+    # the documented projection: undirected, parallel relationships summed into one weight
     H = nx.Graph()
     H.add_nodes_from(bundled.entity_ids())
-    H.add_edges_from((u, v) for u, v, t in bundled.G.edges(data="type") if t not in ("ABOUT", "RELATIVE_TO"))
-    pr = nx.pagerank(H)
+    for u, v, t in bundled.G.edges(data="type"):
+        if t not in ("ABOUT", "RELATIVE_TO") and u != v:
+            w = H[u][v]["weight"] + 1 if H.has_edge(u, v) else 1
+            H.add_edge(u, v, weight=w)
+    pr = nx.pagerank(H, weight="weight")
     top = max(pr, key=pr.__getitem__)
     sizes = {n["id"]: n["size"] for n in net.nodes}
     assert max(sizes, key=sizes.__getitem__) == top
@@ -169,7 +173,14 @@ def test_rankings_carry_the_counts_of_the_source(bundled: EcosystemGraph) -> Non
     net = rankings(bundled, ranking="Forbes AI 50 (2023)")
     labels = {e["to"]: e.get("label") for e in net.edges if e["from"] == "forbes-ai50-2023"}
     # seed 000: 加利福尼亚州 35, 纽约州 4, 德克萨斯州 2, 马萨诸塞州 1
-    assert labels == {"california": "× 35", "new-york-state": "× 4", "texas": "× 2", "massachusetts": "× 1"}
+    # ... and the 43rd, the fully remote company
+    assert labels == {
+        "california": "× 35",
+        "new-york-state": "× 4",
+        "texas": "× 2",
+        "massachusetts": "× 1",
+        "forbes-ai50-2023-remote": "× 1",
+    }
 
 
 def test_talent_flow_width_and_direction(bundled: EcosystemGraph) -> None:
