@@ -10,6 +10,7 @@ import typer
 from aieco.atomic import check_writable_file, check_writable_folder
 from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import note, open_in_browser, say, step_progress
+from aieco.graph.schema import MAX_YEAR, MIN_YEAR
 from aieco.viz.builder import DEFAULT_MAX_NODES, FlowRollup, SizeBy, ViewName
 
 
@@ -36,6 +37,10 @@ def viz(
     aggregate: Annotated[
         bool, typer.Option("--aggregate", help="overview: group entities by city and type when too many.")
     ] = False,
+    as_of: Annotated[
+        int | None,
+        typer.Option("--as-of", min=MIN_YEAR, max=MAX_YEAR, help="Draw the ecosystem as of this year only."),
+    ] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the page in your browser.")] = False,
     synthetic: SyntheticOpt = None,
     seed: SeedOpt = 0,
@@ -49,7 +54,8 @@ def viz(
     [bold]aieco viz city --city 合肥 --depth 2[/bold] ·
     [bold]aieco viz rankings --ranking "Forbes AI 50"[/bold] ·
     [bold]aieco viz geo --data my_cities.csv --with-bundled[/bold] ·
-    [bold]aieco viz overview --synthetic 20000 --aggregate[/bold]
+    [bold]aieco viz overview --synthetic 20000 --aggregate[/bold] ·
+    [bold]aieco viz overview --as-of 2018[/bold]
     """
     from aieco.viz import build_view
 
@@ -68,7 +74,7 @@ def viz(
     elif view == "overview" and aggregate:
         options["degrade"] = "aggregate"
     eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)
-    net = build_view(eg, view, **options)
+    net = build_view(eg, view, as_of=as_of, **options)
     net.write(target, force=force)
     for notice in net.meta.notices:
         note(notice)

@@ -43,6 +43,38 @@ def valid_in(attrs: Mapping[str, Any], year: int) -> bool:
     return not (end is not None and end < year)
 
 
+def valid_years(attrs: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """The first and last year a fact holds (``None``: open), by the rule of :func:`valid_in`.
+
+    >>> valid_years({"year": 2017}), valid_years({"period_start": 2018, "period_end": 2025}), valid_years({})
+    ((2017, None), (2018, 2025), (None, None))
+    """
+    start = attrs.get("period_start", attrs.get("year"))
+    end = attrs.get("period_end")
+    return (None if start is None else int(start)), (None if end is None else int(end))
+
+
+def graph_as_of(eg: EcosystemGraph, year: int) -> EcosystemGraph:
+    """The ecosystem as of ``year``: entities, observations and relationships valid then.
+
+    Sources stay; a relationship stays when it is valid and both its ends stay. The rule is
+    the metrics' (:func:`valid_in`), so a view ``--as-of`` a year shows what a report
+    ``--as-of`` that year measures.
+
+    >>> import aieco
+    >>> eg = aieco.graph_from_bundled()
+    >>> then = graph_as_of(eg, 2016)
+    >>> "open-platforms-2017" in then, "hefei" in then
+    (False, True)
+    """
+    G = eg.G
+    keep = [n for n, a in G.nodes(data=True) if a["type"] == "Source" or valid_in(a, year)]
+    H = G.subgraph(keep).copy()
+    H.remove_edges_from([(u, v, k) for u, v, k, a in H.edges(keys=True, data=True) if not valid_in(a, year)])
+    H.graph = {**G.graph, "as_of": year}
+    return EcosystemGraph(H)
+
+
 @dataclass(frozen=True)
 class Projection:
     """Which part of the ecosystem graph a metric sees.

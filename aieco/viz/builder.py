@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from aieco.errors import InvalidArgumentError, ViewError
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.projection import Projection, project
+from aieco.graph.projection import Projection, project, valid_years
 from aieco.graph.schema import DERIVED_RELS, ENTITY_TYPES
 from aieco.metrics import centrality as C
 from aieco.viz.elements import edge_title, esc, label_of, observation_index, search_text, tooltip_html
@@ -72,6 +72,7 @@ class ViewBuilder:
                 extra=f"<div class='note'>{esc(note)}</div>" if note else "",
             ),
         }
+        options |= _years(attrs)
         options.update(extra)
         self.net.add_node(node_id, **options)
 
@@ -89,6 +90,7 @@ class ViewBuilder:
             elif attrs.get("count") is not None:
                 count = float(attrs["count"])
                 options |= {"label": f"{count:,.0f}", "width": round(1.5 + 2 * math.log1p(count), 2)}
+        options |= _years(attrs)
         options.update(extra)
         self.net.add_edge(u, v, **options)
 
@@ -101,6 +103,12 @@ class ViewBuilder:
             if types is not None and kind not in types:
                 continue
             self.relation(u, v, attrs)
+
+
+def _years(attrs: Mapping[str, Any]) -> dict[str, int]:
+    """``start``/``end`` years for the page's year slider (only those the data give)."""
+    start, end = valid_years(attrs)
+    return {k: v for k, v in (("start", start), ("end", end)) if v is not None}
 
 
 def view_scores(eg: EcosystemGraph, measure: str) -> dict[str, float]:

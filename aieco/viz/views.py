@@ -36,6 +36,7 @@ from typing import Any
 from aieco.errors import ViewError
 from aieco.graph.containment import CONTAINMENT, place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.projection import graph_as_of
 from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, PLACE_TYPES, SITE_TYPES, NodeType, RelType
 from aieco.viz.builder import (
     DEFAULT_MAX_NODES,
@@ -417,10 +418,27 @@ VIEWS: dict[str, Callable[..., EcosystemNetwork]] = {
 }
 
 
-def build_view(eg: EcosystemGraph, view: str, **options: Any) -> EcosystemNetwork:
-    """Build a view by its name (see :data:`VIEWS`)."""
+def build_view(
+    eg: EcosystemGraph, view: str, *, as_of: int | None = None, **options: Any
+) -> EcosystemNetwork:
+    """Build a view by its name (see :data:`VIEWS`), optionally of the ecosystem as of a year.
+
+    ``as_of`` keeps only the entities, relationships and figures valid that year (the rule of
+    the metrics' ``--as-of``, see :func:`aieco.graph.projection.graph_as_of`).
+    """
     try:
         func = VIEWS[view]
     except KeyError:
         raise ViewError(f"unknown view {view!r}; choose from {', '.join(VIEWS)}") from None
-    return func(eg, **options)
+    if as_of is None:
+        return func(eg, **options)
+    then = graph_as_of(eg, as_of)
+    net = func(then, **options)
+    hidden = eg.number_of_entities() - then.number_of_entities()
+    net.meta.stats["as of"] = as_of
+    net.meta.notices.insert(
+        0,
+        f"The ecosystem as of {as_of}: {then.number_of_entities():,} entities valid that year "
+        f"({hidden:,} founded, started or listed later, or ended before, are left out).",
+    )
+    return net

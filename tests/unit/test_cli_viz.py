@@ -65,3 +65,14 @@ def test_demo_writes_every_view_and_a_dashboard(tmp_path: Path) -> None:
         assert (tmp_path / link).is_file(), link
     for thumb in re.findall(r'src="([^"]+)"', index):
         assert (tmp_path / thumb).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_viz_as_of_a_year(tmp_path: Path) -> None:
+    out = tmp_path / "then.html"
+    result = runner.invoke(app, ["viz", "plans", "--as-of", "2017", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "The ecosystem as of 2017" in html
+    # the Anhui plan of 2018 is not drawn in 2017
+    assert '"id": "anhui-ngai-plan"' not in html
+    assert '"id": "guangdong-ai-plan"' in html  # a 2025 target with no start year: always drawn

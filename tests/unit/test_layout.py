@@ -111,3 +111,12 @@ def test_readme_layout_matches_the_tree() -> None:
         if line.startswith("aieco/") and "/" in line.split()[0]:
             named = line.split()[0]
             assert (ROOT / named).exists(), f"README's Layout names {named}, which does not exist"
+
+
+def test_readme_has_two_set_up_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Set up") : readme.index("## The data model")]
+    blocks = [b.split("```", 1)[0].strip() for b in setup.split("```bash\n")[1:]]
+    assert blocks == ["pip install -e . && aieco demo", 'pip install -e ".[dev]" && python -m pytest']
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert blocks[1] in ci  # verbatim, on a line of its own

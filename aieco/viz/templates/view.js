@@ -34,14 +34,76 @@
   }
   network.on("click", function (p) { if (p.nodes.length) { show(p.nodes[0]); } });
 
-  var hidden = {};
+  // ---- filters: node types (legend) and the year slider, one rule for both ----------------
+  var hiddenType = {};
   document.querySelectorAll("#legend input").forEach(function (box) {
     box.addEventListener("change", function () {
-      hidden[box.dataset.type] = !box.checked;
-      nodes.update(nodes.get({ filter: function (n) { return n.type === box.dataset.type; } })
-        .map(function (n) { return { id: n.id, hidden: !box.checked }; }));
+      hiddenType[box.dataset.type] = !box.checked;
+      apply();
     });
   });
+  data.edges.forEach(function (e, i) { if (e.id === undefined) { e.id = "e" + i; } });
+  edges.update(data.edges.map(function (e) { return { id: e.id }; }));
+  var years = [];
+  data.nodes.concat(data.edges).forEach(function (x) {
+    if (x.start !== undefined) { years.push(x.start); }
+    if (x.end !== undefined) { years.push(x.end); }
+  });
+  var yearBox = document.getElementById("years");
+  var slider = document.getElementById("year");
+  var allYears = document.getElementById("all-years");
+  var since = document.getElementById("since");
+  var yearOut = document.getElementById("year-out");
+  var summary = document.getElementById("year-summary");
+  var counts = document.getElementById("counts");
+  function validIn(x, y) {
+    return (x.start === undefined || x.start <= y) && (x.end === undefined || x.end >= y);
+  }
+  if (years.length) {
+    var lo = Math.max(Math.min.apply(null, years), 1900), hi = Math.max.apply(null, years);
+    yearBox.hidden = false;
+    slider.min = lo; slider.max = hi; slider.value = hi;
+    for (var y = lo; y <= hi; y++) {
+      var opt = document.createElement("option");
+      opt.value = String(y); opt.textContent = String(y);
+      since.appendChild(opt);
+    }
+  }
+  var visible = { nodes: data.nodes.length, edges: data.edges.length, added: 0, gone: 0 };
+  window.aiecoVisible = visible;
+  function apply() {
+    var year = allYears.checked ? null : Number(slider.value);
+    var then = since.value === "" || year === null ? null : Number(since.value);
+    yearOut.textContent = year === null ? "all years" : String(year);
+    var shown = {}, nodeUpdates = [], edgeUpdates = [], added = 0, gone = 0;
+    data.nodes.forEach(function (n) {
+      var on = !hiddenType[n.type] && (year === null || validIn(n, year));
+      var fresh = on && then !== null && !validIn(n, then);
+      if (on) { shown[n.id] = true; }
+      if (fresh) { added += 1; }
+      if (!on && then !== null && !hiddenType[n.type] && validIn(n, then)) { gone += 1; }
+      nodeUpdates.push({ id: n.id, hidden: !on, borderWidth: fresh ? 5 : 1 });
+    });
+    var nEdges = 0;
+    data.edges.forEach(function (e) {
+      var on = shown[e.from] === true && shown[e.to] === true && (year === null || validIn(e, year));
+      if (on) { nEdges += 1; }
+      edgeUpdates.push({ id: e.id, hidden: !on });
+    });
+    nodes.update(nodeUpdates);
+    edges.update(edgeUpdates);
+    visible.nodes = Object.keys(shown).length; visible.edges = nEdges;
+    visible.added = added; visible.gone = gone;
+    counts.textContent = visible.nodes + " of " + data.nodes.length + " nodes · " +
+      nEdges + " of " + data.edges.length + " edges shown";
+    summary.textContent = then === null ? "" :
+      "Since " + then + ": " + added + " new (thick border), " + gone + " no longer valid.";
+  }
+  [slider, allYears, since].forEach(function (el) {
+    el.addEventListener("input", apply);
+    el.addEventListener("change", apply);
+  });
+  slider.addEventListener("input", function () { allYears.checked = false; apply(); });
 
   var select = document.getElementById("find");
   data.nodes.forEach(function (n) {
