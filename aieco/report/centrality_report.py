@@ -32,6 +32,7 @@ from aieco.metrics.density import city_density
 from aieco.metrics.engines import MetricEngine, pick
 from aieco.metrics.rollups import rollup_places, rollup_types
 from aieco.metrics.sampled import harmonic_error_bound
+from aieco.notebook import inline_html, show_page
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,28 @@ class CentralityReport:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
+
+    def to_html(self) -> str:
+        """The report page, self-contained (charts embedded as data: URIs)."""
+        page: str = _environment().get_template("report.html.j2").render(report=self, version=__version__)
+        return page
+
+    def _repr_html_(self) -> str:
+        """The report inline in a notebook (a sandboxed frame, offline)."""
+        return inline_html(self.to_html(), title=self.title)
+
+    def save(self, out_dir: str | Path, *, force: bool = False) -> list[Path]:
+        """Write the report's files into ``out_dir`` (see :func:`write_centrality_report`)."""
+        return write_centrality_report(self, out_dir, force=force)
+
+    def show(self, out_dir: str | Path = "aieco-report", *, force: bool = False) -> Path | None:
+        """Show the report: inline in a notebook, else written to ``out_dir`` and opened."""
+        folder = Path(out_dir)
+
+        def save(_: Path) -> Path:
+            return next(p for p in self.save(folder, force=force) if p.name == "report.html")
+
+        return show_page(self._repr_html_, save, folder / "report.html")
 
 
 def _top(eg: EcosystemGraph, scores: dict[str, float], k: int, label: str) -> pd.DataFrame:
@@ -404,7 +427,7 @@ def write_centrality_report(
     out = ensure_folder(out_dir)
     env = _environment()
     context = {"report": report, "version": __version__}
-    pages = {name: env.get_template(f"{name}.j2").render(**context) for name in ("report.html", "report.md")}
+    pages = {"report.html": report.to_html(), "report.md": env.get_template("report.md.j2").render(**context)}
     written: list[Path] = []
     for table in report.tables:
         written.append(write_text(out / f"{table.slug}.csv", frame_csv(table.frame), force=force))

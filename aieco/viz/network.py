@@ -30,6 +30,7 @@ from pyvis.network import Network
 from aieco._version import __version__
 from aieco.atomic import write_text
 from aieco.errors import ExportError, ViewError
+from aieco.notebook import inline_html, show_page
 from aieco.viz.style import edge_families, node_style
 
 logger = logging.getLogger(__name__)
@@ -213,6 +214,23 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         target = write_text(path, self.to_html(), force=force)
         logger.info("wrote %s (%d nodes, %d edges)", target, len(self.nodes), len(self.edges))
         return target
+
+    # ---- notebooks ---------------------------------------------------------------
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the page to ``path`` (the same as :meth:`write`)."""
+        return self.write(path, force=force)
+
+    def _repr_html_(self) -> str:
+        """The view inline in a notebook: a sandboxed frame holding the whole page (offline)."""
+        return inline_html(self.to_html(), title=self.meta.title)
+
+    def show(self, path: str | Path | None = None, *, force: bool = False) -> Path | None:
+        """Show the view: inline in a notebook, else written to ``path`` and opened in a browser.
+
+        pyvis's own ``show`` loads vis-network from a CDN in notebooks; this one does not.
+        """
+        target = Path(path) if path is not None else Path(f"{self.meta.view}.html")
+        return show_page(self._repr_html_, lambda p: self.write(p, force=force), target)
 
 
 def content_security_policy(scripts: Iterable[str]) -> str:

@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "_version": 0,
     "atomic": 1,
+    "notebook": 1,
     "graph": 2,
     "metrics": 3,
     "neo4j": 3,

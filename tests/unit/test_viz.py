@@ -245,3 +245,32 @@ def test_thumbnail_is_a_png_of_the_asked_size(bundled: EcosystemGraph) -> None:
     pixels = matplotlib.image.imread(io.BytesIO(png), format="png")  # an independent PNG reader
     assert pixels.shape[:2] == (40, 100)  # 1.0 in × 40 dpi high, 2.5 in × 40 dpi wide
     assert len({tuple(p) for p in pixels.reshape(-1, pixels.shape[-1])}) > 3  # something is drawn
+
+
+def test_views_and_the_report_display_inline_in_notebooks(
+    bundled: EcosystemGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import html as html_lib
+
+    from aieco.report import build_centrality_report
+
+    net = city_ego(bundled, "合肥", depth=1)
+    frame = net._repr_html_()
+    assert frame.startswith("<iframe")
+    assert 'sandbox="allow-scripts' in frame
+    # the frame holds the very page `save` writes, escaped once for the attribute
+    srcdoc = frame.split('srcdoc="', 1)[1].split('" style=', 1)[0]
+    assert html_lib.unescape(srcdoc) == net.to_html()
+    assert "Content-Security-Policy" in html_lib.unescape(srcdoc)
+    report = build_centrality_report(bundled, top=5, engine="networkx")
+    assert (
+        html_lib.unescape(report._repr_html_().split('srcdoc="', 1)[1].split('" style=', 1)[0])
+        == report.to_html()
+    )
+    # outside a notebook, show() writes the page and opens it
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    written = net.show(tmp_path / "hefei.html")
+    assert written is not None
+    assert written.read_text(encoding="utf-8") == net.to_html()
+    assert opened == [written.resolve().as_uri()]
