@@ -8,7 +8,7 @@ Content-Security-Policy still applies inside the frame.
 Examples
 --------
 >>> html = inline_html("<p>hi & bye</p>", height=200)
->>> html.startswith('<iframe'), 'srcdoc="&lt;p&gt;hi &amp;amp; bye&lt;/p&gt;"' in html
+>>> html.startswith('<iframe'), 'srcdoc="&lt;p&gt;hi &amp; bye&lt;/p&gt;"' in html
 (True, True)
 """
 

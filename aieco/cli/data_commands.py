@@ -157,5 +157,42 @@ def export(
         say(f"wrote {path}")
 
 
+def map_(
+    sheet: Annotated[Path, typer.Argument(help="A CSV or XLSX file, one entity per row, your own columns.")],
+    mapping: Annotated[
+        Path, typer.Option("--mapping", "-m", help="The TOML file that says which column is what.")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the aieco tables.")] = Path(
+        "mapped"
+    ),
+    bundled: Annotated[
+        bool,
+        typer.Option("--bundled/--no-bundled", help="Resolve places and names against the bundled data."),
+    ] = True,
+    force: ForceOpt = False,
+) -> None:
+    """Turn your own spreadsheet into aieco's tables, places resolved by name or GeoNames.
+
+    Every unresolved or ambiguous place, unknown column or name is listed with its row, and
+    nothing is written until all resolve (or are skipped in the mapping).
+
+    Examples: [bold]aieco map companies.xlsx --mapping mapping.toml --out mine/[/bold] ·
+    then [bold]aieco load --data mine/ --with-bundled[/bold]
+    """
+    from aieco.loaders.spreadsheet import TABLE_FIELDS, checked_tables, write_tables
+
+    check_writable_folder(out_dir, TABLE_FIELDS, force=force)
+    tables, _ = checked_tables(sheet, mapping, with_bundled=bundled)  # loads as `aieco load` will, or stops
+    written = write_tables(tables, out_dir, force=force)
+    counts = ", ".join(f"{len(tables[p.name])} {p.stem}" for p in written)
+    say(
+        f"wrote {counts} to {out_dir}; load them with: aieco load {out_dir}"
+        + (" --with-bundled" if bundled else "")
+    )
+
+
+# typer names a command after its function; ``map`` itself would shadow the builtin
+map_.__name__ = "map"
+
 #: The commands this module adds to the root of ``aieco``.
-COMMANDS = (load, info, search, export)
+COMMANDS = (load, info, search, export, map_)

@@ -40,6 +40,13 @@ BASE: dict[str, list[str]] = {
     "neo4j cypher": ["RETURN 1"],
     "openalex snapshot": ["{folder}", "--out", "{tmp}/oa"],
     "openalex pull": ["--out", "{tmp}/oa", "--cache", "{tmp}/oa-cache"],
+    "map": [
+        "{examples}/annotation-bases.csv",
+        "--mapping",
+        "{examples}/mapping.toml",
+        "--out",
+        "{tmp}/mapped",
+    ],
 }
 #: Options whose value is a file to write, or a folder to write into.
 FILE_OUTPUTS = {
@@ -55,6 +62,7 @@ FOLDER_OUTPUTS = {
     ("openalex snapshot", "--out"),
     ("openalex pull", "--out"),
     ("openalex pull", "--cache"),
+    ("map", "--out"),
 }
 
 
@@ -154,7 +162,8 @@ def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     folder = tmp_path / "a-folder"
     folder.mkdir()
     (folder / "bad.csv").write_text("what,is,this\n1,2,3\n", encoding="utf-8")
-    return {"tmp": str(tmp_path), "file": str(a_file), "folder": str(folder)}
+    examples = Path(__file__).resolve().parents[2] / "examples" / "spreadsheet"
+    return {"tmp": str(tmp_path), "file": str(a_file), "folder": str(folder), "examples": str(examples)}
 
 
 def _run(args: list[str], places: dict[str, str]) -> Any:
