@@ -18,8 +18,9 @@ from aieco.viz.builder import (
     start_view,
     view_scores,
 )
-from aieco.viz.layout import GEO_SCALE, geo_positions
+from aieco.viz.layout import GEO_RADIUS, GEO_SCALE, geo_positions
 from aieco.viz.network import EcosystemNetwork, ViewMeta
+from aieco.viz.outlines import outline_paths
 
 _PLACE_VALUES = frozenset(t.value for t in PLACE_TYPES)
 
@@ -32,9 +33,9 @@ def geographic(
 ) -> EcosystemNetwork:
     """Cities at their coordinates, with organisations, sites and people around their city.
 
-    Positions are fixed (physics off): x from longitude, y from latitude, in an
-    equirectangular projection scaled by the cosine of each cluster's mean latitude. Wide
-    empty longitudes (oceans) are cut out between clusters, and the page says so.
+    Positions are fixed (physics off), in the Equal Earth projection, over country and US
+    state outlines drawn in the same projection (see :mod:`aieco.viz.outlines`), so panning
+    and zooming keep the map and the network together.
     """
     check_max_nodes(max_nodes)
     G = eg.G
@@ -70,12 +71,12 @@ def geographic(
     scores = view_scores(eg, size_by)
     candidates = located + list(anchors) + [n for ns in around.values() for n in ns]
     kept, total = keep_top(candidates, scores, max_nodes, pinned=located)
-    bands = list(dict.fromkeys(band for _, _, band in sorted(positions.values())))
     meta = ViewMeta(
         view="geo",
         title="Where the ecosystem sits: cities on the map",
         description=(
-            "Cities at their longitude and latitude (coordinates from GeoNames, cited per city); "
+            "Cities at their longitude and latitude (coordinates from GeoNames, cited per city), on "
+            "country and US state outlines (Natural Earth; US Census) in the Equal Earth projection; "
             "states, provinces and countries at the centre of their cities (hexagons, just below it); "
             "organisations, parks, compute centres and people around the place they are located or "
             "headquartered in. Drag to pan, scroll to zoom."
@@ -83,13 +84,6 @@ def geographic(
         stats={"cities placed": len(located), "around them": f"{len(kept) - len(located):,}"},
         physics=False,
     )
-    if len(bands) > 1:
-        meta.notices.append(
-            f"The map is cut into {len(bands)} longitude bands, west to east ("
-            + "; ".join(bands)
-            + ") placed side by side: the empty oceans between them are left out, so distances "
-            "are true within a band only."
-        )
     if unplaced:
         meta.notices.append(
             f"{unplaced} entities have no place with a position (no city, state or country they are "
@@ -98,7 +92,7 @@ def geographic(
     net, b = start_view(eg, meta, kept, total, scores, size_by)
     centres: dict[str, tuple[float, float]] = {}
     for city in located:
-        x, y, _ = positions[city]
+        x, y = positions[city]
         centres[city] = (x, y)
         b.entity(city, x=x, y=y, physics=False, size=max(b.size(city), 14), font={"size": 64})
     for place, (x, y, n_cities) in anchors.items():
@@ -130,4 +124,10 @@ def geographic(
                 font={"size": 11},
             )
     b.relations_among({n for n in kept if net.has_node(n)})
+    lons = [float(G.nodes[n]["lon"]) for n in located]
+    lats = [float(G.nodes[n]["lat"]) for n in located]
+    margin = 12.0
+    net.outlines = outline_paths(
+        (min(lons) - margin, min(lats) - margin, max(lons) + margin, max(lats) + margin), scale=GEO_RADIUS
+    )
     return net

@@ -8,44 +8,24 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from aieco.viz.outlines import equal_earth
+
 if TYPE_CHECKING:
     from aieco.viz.network import EcosystemNetwork
 
-#: Pixels per degree of latitude in the geographic view.
+#: Pixels per degree of latitude (at the equator) in the geographic view.
 GEO_SCALE = 80.0
-#: Longitude gaps wider than this (degrees) are cut out of the geographic view.
-GEO_GAP = 30.0
+#: The sphere's radius in pixels: Equal Earth coordinates times this are canvas coordinates.
+GEO_RADIUS = GEO_SCALE / equal_earth(0.0, 1.0)[1]
 
 
-def geo_positions(coords: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float, str]]:
-    """Canvas (x, y) per node, and the longitude band it falls in."""
-    order = sorted(coords, key=lambda n: coords[n][0])
-    bands: list[list[str]] = []
-    for node in order:
-        if bands and coords[node][0] - coords[bands[-1][-1]][0] <= GEO_GAP:
-            bands[-1].append(node)
-        else:
-            bands.append([node])
-    out: dict[str, tuple[float, float, str]] = {}
-    x0 = 0.0
-    for band in bands:
-        lons = [coords[n][0] for n in band]
-        lats = [coords[n][1] for n in band]
-        squeeze = math.cos(math.radians(sum(lats) / len(lats)))
-        name = f"{_deg(min(lons), 'E', 'W')}–{_deg(max(lons), 'E', 'W')}"
-        for node in band:
-            lon, lat = coords[node]
-            out[node] = (
-                round(x0 + (lon - min(lons)) * GEO_SCALE * squeeze, 1),
-                round(-lat * GEO_SCALE, 1),
-                name,
-            )
-        x0 += (max(lons) - min(lons)) * GEO_SCALE * squeeze + 12 * GEO_SCALE
+def geo_positions(coords: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Canvas (x, y) per node from (lon, lat), in the Equal Earth projection (y downwards)."""
+    out = {}
+    for node, (lon, lat) in coords.items():
+        x, y = equal_earth(lon, lat)
+        out[node] = (round(x * GEO_RADIUS, 1), round(-y * GEO_RADIUS, 1))
     return out
-
-
-def _deg(value: float, pos: str, neg: str) -> str:
-    return f"{abs(value):.0f}°{pos if value >= 0 else neg}"
 
 
 def layout(net: EcosystemNetwork, *, seed: int = 7) -> dict[str, tuple[float, float]]:

@@ -134,6 +134,8 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         self.hierarchical = hierarchical
         self._edge_keys: set[tuple[str, str, str, str]] = set()
         self._node_set: set[str] = set()
+        #: Map outlines drawn under the network (flat [x, y, …] rings in canvas coordinates).
+        self.outlines: list[dict[str, Any]] = []
 
     # ---- building ---------------------------------------------------------------
     def add_node(self, n_id: str, label: str | None = None, shape: str = "dot", **options: Any) -> None:
@@ -188,7 +190,12 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
 
     def to_html(self) -> str:
         """The whole page, self-contained."""
-        payload = {"nodes": self.nodes, "edges": self.edges, "options": self.vis_options()}
+        payload = {
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "options": self.vis_options(),
+            "outlines": self.outlines,
+        }
         scripts = {
             "vis_js": _asset("vis-9.1.2/vis-network.min.js"),
             "tom_js": _asset("tom-select/tom-select.complete.min.js"),

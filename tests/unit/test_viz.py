@@ -157,16 +157,36 @@ def test_geographic_positions_follow_coordinates(bundled: EcosystemGraph) -> Non
     net = geographic(bundled)
     pos = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
     assert all(n.get("physics") is False for n in net.nodes)
-    # east is right and north is up, within a band ...
-    assert pos["shanghai"][0] > pos["beijing"][0]
-    assert pos["beijing"][1] < pos["shanghai"][1]
-    assert pos["boston"][0] > pos["san-francisco"][0]
-    assert pos["seattle"][1] < pos["austin"][1]
-    # ... and bands go west to east: the US, then Europe, then China
-    assert pos["boston"][0] < pos["london"][0] < pos["berlin"][0] < pos["hefei"][0]
+    # the Equal Earth projection, checked against PROJ's own (pyproj), up to one scale factor
+    from pyproj import Proj
+
+    proj = Proj("+proj=eqearth +R=1 +no_defs")
+    cities = ["shanghai", "beijing", "hefei", "boston", "san-francisco", "london"]
+    ref = {c: proj(bundled.node(c)["lon"], bundled.node(c)["lat"]) for c in cities}
+    scale = pos["hefei"][0] / ref["hefei"][0]
+    for c in cities:
+        assert pos[c][0] == pytest.approx(ref[c][0] * scale, abs=0.1)
+        assert pos[c][1] == pytest.approx(-ref[c][1] * scale, abs=0.1)  # canvas y grows downwards
     # iFlytek sits next to Hefei, which it is headquartered in
     dx, dy = pos["iflytek"][0] - pos["hefei"][0], pos["iflytek"][1] - pos["hefei"][1]
     assert (dx * dx + dy * dy) ** 0.5 < 150
+    # the outlines are in the same projection: China's rings hold Hefei, California's San Francisco
+    rings = {(o["layer"], o["name"]): o["rings"] for o in net.outlines}
+
+    def inside(point: tuple[float, float], flat_rings: list[list[float]]) -> bool:
+        x, y = point
+        hits = 0
+        for flat in flat_rings:
+            pts = list(zip(flat[::2], flat[1::2], strict=True))
+            for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
+                if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+                    hits += 1
+        return hits % 2 == 1
+
+    assert inside(pos["hefei"], rings[("countries", "China")])
+    assert not inside(pos["hefei"], rings[("countries", "Mongolia")])
+    assert inside(pos["san-francisco"], rings[("states", "California")])
+    assert not inside(pos["boston"], rings[("states", "California")])
 
 
 def test_rankings_carry_the_counts_of_the_source(bundled: EcosystemGraph) -> None:

@@ -20,6 +20,29 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.nodes = nodes; window.edges = edges; window.network = network;
   var physics = !!(data.options.physics && data.options.physics.enabled);
+  // the map: outlines drawn under the network, in the network's own coordinates
+  var outlines = data.outlines || [];
+  window.aiecoOutlines = { count: outlines.length, drawn: 0, layers: outlines };
+  if (outlines.length) {
+    network.on("beforeDrawing", function (ctx) {
+      ctx.save();
+      outlines.forEach(function (o) {
+        ctx.lineWidth = o.layer === "states" ? 1.2 : 2;
+        ctx.strokeStyle = o.layer === "states" ? "#c9d1da" : "#9aa7b4";
+        ctx.fillStyle = o.layer === "states" ? "rgba(0,0,0,0)" : "#f3f5f2";
+        o.rings.forEach(function (r) {
+          ctx.beginPath();
+          ctx.moveTo(r[0], r[1]);
+          for (var i = 2; i < r.length; i += 2) { ctx.lineTo(r[i], r[i + 1]); }
+          ctx.closePath();
+          if (o.layer === "countries") { ctx.fill(); }
+          ctx.stroke();
+        });
+      });
+      ctx.restore();
+      window.aiecoOutlines.drawn += 1;
+    });
+  }
   network.once("afterDrawing", function () {
     ready.drawn = performance.now();
     if (!physics) { ready.stabilized = ready.drawn; }
@@ -60,7 +83,9 @@
     return (x.start === undefined || x.start <= y) && (x.end === undefined || x.end >= y);
   }
   if (years.length) {
-    var lo = Math.max(Math.min.apply(null, years), 1900), hi = Math.max.apply(null, years);
+    // the slider starts at the first modern year the data give (seed 004 cites the year 1000)
+    var modern = years.filter(function (y) { return y >= 1900; });
+    var lo = Math.min.apply(null, modern.length ? modern : years), hi = Math.max.apply(null, years);
     yearBox.hidden = false;
     slider.min = lo; slider.max = hi; slider.value = hi;
     for (var y = lo; y <= hi; y++) {
