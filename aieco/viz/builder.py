@@ -15,7 +15,7 @@ from aieco.graph.projection import Projection, project, valid_years
 from aieco.graph.schema import DERIVED_RELS, ENTITY_TYPES
 from aieco.metrics import centrality as C
 from aieco.viz.elements import edge_title, esc, label_of, observation_index, search_text, tooltip_html
-from aieco.viz.network import EcosystemNetwork, ViewMeta
+from aieco.viz.network import DEFAULT_EDGE_WIDTH, EcosystemNetwork, ViewMeta
 from aieco.viz.style import edge_color, node_style
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ FlowRollup = Literal["as-is", "City", "Region", "Country"]
 
 #: Above this many entities a view keeps the most central ones (benchmarks/bench_viz.py: Chromium
 #: draws the first frame of 1,000 dense entities in ~6 s on 2 cores, of 2,000 in ~13 s).
-DEFAULT_MAX_NODES = 1000
+DEFAULT_MAX_NODES = 5000
 #: How many of the most central nodes get labels readable when the whole view is in sight.
 LABELLED_TOP = 25
 
@@ -82,7 +82,7 @@ class ViewBuilder:
             "type": kind,
             "color": edge_color(kind),
             "title": edge_title(self.eg, attrs, u, v),
-            "width": 1.2,
+            "width": DEFAULT_EDGE_WIDTH,
         }
         if kind == "TALENT_FLOW":  # every view shows how much talent a flow carries
             if attrs.get("share") is not None:

@@ -70,8 +70,10 @@ def _vis_options(*, physics: bool, hierarchical: bool, directed: bool, n_nodes: 
             "smooth": False if n_nodes > 1000 else {"enabled": True, "type": "continuous"},
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
             "color": {"inherit": False},
+            "width": DEFAULT_EDGE_WIDTH,
             "font": {"size": 10, "align": "middle", "strokeWidth": 3},
         },
+        "layout": {"improvedLayout": physics and n_nodes <= 300},
         "physics": {
             "enabled": physics,
             "solver": "barnesHut",
@@ -105,6 +107,12 @@ def _vis_options(*, physics: bool, hierarchical: bool, directed: bool, n_nodes: 
             "stabilization": {"enabled": True, "iterations": iterations, "fit": True},
         }
     return options
+
+
+#: The width of an edge that carries no measure (the page's default).
+DEFAULT_EDGE_WIDTH = 1.2
+#: Views with more entities than this carry names only in their tooltips (see ``place``).
+FULL_TOOLTIPS_UP_TO = 2000
 
 
 class EcosystemNetwork(Network):  # type: ignore[misc]
@@ -188,8 +196,39 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
             for t, n in sorted(present.items())
         ]
 
+    def place(self) -> None:
+        """Fix every node's position in Python and turn physics off (once; views with
+        their own coordinates or a hierarchical layout are left as they are)."""
+        if self.hierarchical or all("x" in n and "y" in n for n in self.nodes):
+            if self.hierarchical:
+                self.meta.physics = False
+            return
+        from aieco.viz.layout import precomputed_positions
+
+        free = [n["id"] for n in self.nodes if "x" not in n or "y" not in n]
+        positions = precomputed_positions(free, [(e["from"], e["to"]) for e in self.edges])
+        for node in self.nodes:
+            if node["id"] in positions:
+                node["x"], node["y"] = positions[node["id"]]
+        self.meta.physics = False
+        if len(self.nodes) > FULL_TOOLTIPS_UP_TO:
+            for node in self.nodes:
+                node.pop("tooltip", None)
+                if node.get("title") == node.get("search"):
+                    node.pop("title")  # the page takes the title from the search text
+            for edge in self.edges:  # hover text, and what the page's defaults already say
+                edge.pop("title", None)
+                edge.pop("type", None)
+                if edge.get("width") == DEFAULT_EDGE_WIDTH:
+                    edge.pop("width")
+            self.meta.notices.append(
+                f"With {len(self.nodes):,} entities, hovering shows names only (not figures and "
+                f"sources, which views of up to {FULL_TOOLTIPS_UP_TO:,} entities show): the page stays light."
+            )
+
     def to_html(self) -> str:
-        """The whole page, self-contained."""
+        """The whole page, self-contained (positions are computed first, see :meth:`place`)."""
+        self.place()
         payload = {
             "nodes": self.nodes,
             "edges": self.edges,

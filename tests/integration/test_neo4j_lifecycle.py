@@ -50,6 +50,8 @@ def test_the_port_is_kept_across_restarts_unless_taken(own_instance: LocalNeo4jS
     assert again.port == first.port  # exported NEO4J_URI values stay valid
     own_instance.stop()
     with socket.socket() as squatter:
+        # the stopped server's connections may linger in TIME_WAIT: listening is still exclusive
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind(("127.0.0.1", first.port))
         squatter.listen()
         moved = own_instance.start()

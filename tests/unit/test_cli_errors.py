@@ -37,6 +37,7 @@ BASE: dict[str, list[str]] = {
     "neo4j status": [],
     "neo4j push": [],
     "neo4j pull": [],
+    "neo4j import": ["--files-only", "{tmp}/import"],
     "neo4j cypher": ["RETURN 1"],
     "openalex snapshot": ["{folder}", "--out", "{tmp}/oa"],
     "openalex pull": ["--out", "{tmp}/oa", "--cache", "{tmp}/oa-cache"],
@@ -63,6 +64,7 @@ FOLDER_OUTPUTS = {
     ("openalex pull", "--out"),
     ("openalex pull", "--cache"),
     ("map", "--out"),
+    ("neo4j import", "--files-only"),
 }
 
 

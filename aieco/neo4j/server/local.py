@@ -214,6 +214,13 @@ class LocalNeo4jServer:
             json.dump(payload, fh)
         tmp.replace(path)
 
+    def write_conf(self) -> Path:
+        """Write the instance's configuration (on its kept port) and return its folder.
+
+        Neo4j's tools (the importer) read the instance's data folders from it.
+        """
+        return self._write_conf(self._choose_port(None))
+
     def _write_conf(self, port: int) -> Path:
         conf_dir = self.home / "conf"
         for sub in ("conf", "data", "logs", "plugins", "import", "run"):

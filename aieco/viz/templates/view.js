@@ -14,6 +14,8 @@
       delete n.tooltip;
     }
   });
+  data.nodes.forEach(function (n) { if (n.title === undefined && n.search) { n.title = n.search; } });
+  data.edges.forEach(function (e, i) { if (e.id === undefined) { e.id = "e" + i; } });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("network");
@@ -65,8 +67,6 @@
       apply();
     });
   });
-  data.edges.forEach(function (e, i) { if (e.id === undefined) { e.id = "e" + i; } });
-  edges.update(data.edges.map(function (e) { return { id: e.id }; }));
   var years = [];
   data.nodes.concat(data.edges).forEach(function (x) {
     if (x.start !== undefined) { years.push(x.start); }
@@ -130,18 +130,25 @@
   });
   slider.addEventListener("input", function () { allYears.checked = false; apply(); });
 
+  // the finder is built after the first frame: with thousands of entities its options cost
+  // more than drawing them, and nobody searches before the map is on screen
   var select = document.getElementById("find");
-  data.nodes.forEach(function (n) {
-    var opt = document.createElement("option");
-    opt.value = n.id;
-    opt.textContent = n.search || n.label || n.id;
-    select.appendChild(opt);
-  });
-  var finder = new TomSelect(select, { maxOptions: 50, create: false });
-  finder.on("change", function (id) {
-    if (!id || !nodes.get(id)) { return; }
-    network.selectNodes([id]);
-    network.focus(id, { scale: 1.2, animation: { duration: 400 } });
-    show(id);
-  });
+  function buildFinder() {
+    var finder = new TomSelect(select, {
+      maxOptions: 50,
+      create: false,
+      valueField: "id",
+      labelField: "text",
+      searchField: ["text"],
+      options: data.nodes.map(function (n) { return { id: n.id, text: n.search || n.label || n.id }; })
+    });
+    finder.on("change", function (id) {
+      if (!id || !nodes.get(id)) { return; }
+      network.selectNodes([id]);
+      network.focus(id, { scale: 1.2, animation: { duration: 400 } });
+      show(id);
+    });
+    window.aiecoFinder = finder;
+  }
+  network.once("afterDrawing", function () { setTimeout(buildFinder, 0); });
 })();
