@@ -1,132 +1,163 @@
-"""Benchmark: push throughput to a real local Neo4j 5.26, by batch size.
+"""Benchmark: writing a big graph into a real local Neo4j 5.26, against Neo4j's own tools.
 
-Starts its own local server (from Neo4j's jars; see `aieco neo4j start`), then
+Starts its own local server (from Neo4j's jars; see `aieco neo4j start`) and, for one
+synthetic graph of --nodes entities (default 100,000, about 1M relationships), in one run:
 
-1. sweeps batch sizes on a synthetic graph of --sweep-nodes entities;
-2. compares the batched push with a row-at-a-time peer (batch size 1) on a slice of it,
-   in the same run, and reports the ratio;
-3. pushes a synthetic graph of --nodes entities (default 100,000, about 1M relationships)
-   with the chosen batch size.
+* ``aieco neo4j push`` into an empty database (batched ``UNWIND … CREATE``), then a re-push
+  into the full one (``UNWIND … MERGE``, what an update costs);
+* ``aieco neo4j import`` (:func:`aieco.neo4j.server.bulk.bulk_import`): aieco's CSV files,
+  Neo4j's importer, restart, constraints;
+* peer 1, **LOAD CSV + CREATE**: the server reads plain CSV files (one per label and type, the
+  peer's natural input, written beforehand and not timed) with ``LOAD CSV … CALL { CREATE } IN
+  TRANSACTIONS``, after creating the same uniqueness constraint;
+* peer 2, **Neo4j's importer alone** (``neo4j-admin database import full``) on its input files.
 
-Results go to benchmarks/results/neo4j_push.json. Run:
+Results and the ratios aieco / peer: benchmarks/results/neo4j_push.json.
 
-    python benchmarks/bench_neo4j_push.py [--nodes 100000] [--sweep-nodes 10000]
+    python benchmarks/bench_neo4j_push.py [--nodes 100000]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import platform
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
-
-import networkx as nx
 
 import aieco
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.neo4j.server import NEO4J_VERSION, LocalNeo4jServer
-from aieco.neo4j.store import Neo4jSettings, Neo4jStore
+from aieco.neo4j.server.bulk import bulk_import, run_importer, write_import_files
+from aieco.neo4j.store import BASE_LABEL, Neo4jSettings, Neo4jStore
 
 
-def timed_push(store: Neo4jStore, eg: EcosystemGraph, batch_size: int) -> dict[str, Any]:
-    """Push into an emptied database; time the node phase and the relationship phase apart."""
-    store.clear()
-    marks: dict[str, float] = {}
+def _store(server: LocalNeo4jServer) -> Neo4jStore:
+    info = server.info() or server.start()
+    return Neo4jStore(Neo4jSettings(uri=info.uri, user=info.user, password=info.password))
 
-    def mark(kind: str, n: int, total: int) -> None:
-        marks[kind] = time.perf_counter()  # time the last batch of each kind ended
 
+def timed_push(store: Neo4jStore, eg: EcosystemGraph, batch_size: int) -> float:
     start = time.perf_counter()
-    counts = store.push(eg, batch_size=batch_size, progress=mark)
+    counts = store.push(eg, batch_size=batch_size)
     seconds = time.perf_counter() - start
-    assert store.count_relationships() == counts["relationships"]
-    node_s = marks["nodes"] - start  # includes creating the constraints
-    rel_s = marks["relationships"] - marks["nodes"]
-    return {
-        "batch_size": batch_size,
-        "nodes": counts["nodes"],
-        "relationships": counts["relationships"],
-        "seconds": round(seconds, 3),
-        "node_phase_seconds": round(node_s, 3),
-        "relationship_phase_seconds": round(rel_s, 3),
-        "nodes_per_s": round(counts["nodes"] / node_s, 1),
-        "relationships_per_s": round(counts["relationships"] / rel_s, 1),
-        "items_per_s": round((counts["nodes"] + counts["relationships"]) / seconds, 1),
-    }
+    assert store.count_relationships() == counts["relationships"] == eg.G.number_of_edges()
+    return round(seconds, 2)
 
 
-def slice_graph(eg: EcosystemGraph, n_edges: int) -> EcosystemGraph:
-    edges = list(eg.G.edges(keys=True, data=True))[:n_edges]
-    H = nx.MultiDiGraph()
-    for u, v, _, _ in edges:
-        H.add_node(u, **eg.G.nodes[u])
-        H.add_node(v, **eg.G.nodes[v])
-    H.add_edges_from((u, v, k, a) for u, v, k, a in edges)
-    H.graph.update(eg.G.graph)
-    return EcosystemGraph(H)
+def write_plain_csv(eg: EcosystemGraph, folder: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The LOAD CSV peer's input: plain CSV (id and text properties), one file per label / type."""
+    G = eg.G
+    nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for n, a in G.nodes(data=True):
+        nodes[a["type"]].append({"id": n, **{k: v for k, v in a.items() if k != "type" and v is not None}})
+    rels: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for u, v, k, a in G.edges(keys=True, data=True):
+        rels[a["type"]].append(
+            {"src": u, "dst": v, "key": k, **{x: y for x, y in a.items() if x != "type" and y is not None}}
+        )
+    node_files, rel_files = [], []
+    for kind, groups, out in (("n", nodes, node_files), ("r", rels, rel_files)):
+        for name, rows in groups.items():
+            header = sorted({k for r in rows for k in r})
+            path = folder / f"{kind}-{name}.csv"
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=header)
+                w.writeheader()
+                w.writerows(
+                    {k: ("|".join(v) if isinstance(v, list) else v) for k, v in r.items()} for r in rows
+                )
+            out.append((name, path.name))
+    return node_files, rel_files
+
+
+def load_csv_peer(
+    store: Neo4jStore, node_files: list[tuple[str, str]], rel_files: list[tuple[str, str]]
+) -> float:
+    store.clear()
+    start = time.perf_counter()
+    store.runner.write(
+        f"CREATE CONSTRAINT peer_id IF NOT EXISTS FOR (n:{BASE_LABEL}) REQUIRE n.id IS UNIQUE", {}
+    )
+    for label, name in node_files:
+        store.runner.autocommit(
+            f"LOAD CSV WITH HEADERS FROM 'file:///{name}' AS row "
+            f"CALL (row) {{ CREATE (n:{BASE_LABEL}:{label}) SET n = row }} IN TRANSACTIONS OF 5000 ROWS",
+            {},
+        )
+    for rel, name in rel_files:
+        store.runner.autocommit(
+            f"LOAD CSV WITH HEADERS FROM 'file:///{name}' AS row "
+            f"CALL (row) {{ MATCH (a:{BASE_LABEL} {{id: row.src}}) MATCH (b:{BASE_LABEL} {{id: row.dst}}) "
+            f"CREATE (a)-[r:{rel}]->(b) SET r = row }} IN TRANSACTIONS OF 5000 ROWS",
+            {},
+        )
+    seconds = time.perf_counter() - start
+    store.runner.write("DROP CONSTRAINT peer_id IF EXISTS", {})
+    return round(seconds, 2)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100_000)
-    parser.add_argument("--sweep-nodes", type=int, default=10_000)
-    parser.add_argument("--batch-sizes", default="500,2000,5000,10000,20000")
-    parser.add_argument("--chosen", type=int, default=5000)
-    parser.add_argument("--peer-edges", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "neo4j_push.json"))
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="aieco-bench-neo4j-"))
-    server = LocalNeo4jServer("bench", home=home, heap="2g", pagecache="1g")
-    info = server.start()
-    settings = Neo4jSettings(uri=info.uri, user=info.user, password=info.password)
+    # the LOAD CSV peer needs file URLs, which aieco's own configuration refuses
+    server = LocalNeo4jServer(
+        "bench", home=home, heap="2g", pagecache="1g",
+        extra_settings={"dbms.security.allow_csv_import_from_file_urls": "true"},
+    )  # fmt: skip
+    start = time.perf_counter()
+    eg = aieco.graph_from_synthetic(args.nodes, seed=42)
     results: dict[str, Any] = {
         "benchmark": "neo4j_push",
+        "command": f"python benchmarks/bench_neo4j_push.py --nodes {args.nodes}",
         "aieco_version": aieco.__version__,
         "neo4j_version": NEO4J_VERSION,
         "machine": {"python": platform.python_version(), "processor": platform.machine(), "cores": 2},
         "server": {"heap": "2g", "pagecache": "1g"},
+        "graph": {"nodes": eg.G.number_of_nodes(), "relationships": eg.G.number_of_edges()},
+        "generate_s": round(time.perf_counter() - start, 1),
     }
+    print(results["graph"], flush=True)
     try:
-        with Neo4jStore(settings) as store:
-            sweep = aieco.graph_from_synthetic(args.sweep_nodes, seed=42)
-            results["sweep_graph"] = {
-                "nodes": sweep.G.number_of_nodes(),
-                "relationships": sweep.G.number_of_edges(),
-            }
-            results["sweep"] = []
-            for size in (int(s) for s in args.batch_sizes.split(",")):
-                row = timed_push(store, sweep, size)
-                print("sweep", row, flush=True)
-                results["sweep"].append(row)
-
-            part = slice_graph(sweep, args.peer_edges)
-            batched = timed_push(store, part, args.chosen)
-            row_at_a_time = timed_push(store, part, 1)
-            results["peer"] = {
-                "what": "same slice pushed batched vs one row per transaction",
-                "batched": batched,
-                "row_at_a_time": row_at_a_time,
-                "speedup": round(row_at_a_time["seconds"] / batched["seconds"], 1),
-            }
-            print("peer", results["peer"], flush=True)
-
-            start = time.perf_counter()
-            big = aieco.graph_from_synthetic(args.nodes, seed=42)
-            results["generate_seconds"] = round(time.perf_counter() - start, 1)
-            full = timed_push(store, big, args.chosen)
-            results["full"] = full
-            print("full", full, flush=True)
-            start = time.perf_counter()
-            store.push(big, batch_size=args.chosen)
-            results["full_repush_seconds"] = round(time.perf_counter() - start, 1)
+        server.start()
+        with _store(server) as store:
             store.clear()
+            results["aieco_push_empty_s"] = timed_push(store, eg, args.batch_size)
+            print("push", results["aieco_push_empty_s"], flush=True)
+            results["aieco_repush_s"] = timed_push(store, eg, args.batch_size)
+            print("re-push", results["aieco_repush_s"], flush=True)
+            node_files, rel_files = write_plain_csv(eg, home / "import")
+            results["peer_load_csv_create_s"] = load_csv_peer(store, node_files, rel_files)
+            print("LOAD CSV", results["peer_load_csv_create_s"], flush=True)
+        imported = bulk_import(eg, server)
+        results["aieco_import"] = imported
+        print("import", imported, flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            files = write_import_files(eg, tmp)
+            server.stop()
+            results["peer_importer_s"] = round(run_importer(server, files), 2)
+        print("importer", results["peer_importer_s"], flush=True)
     finally:
         server.stop()
+    imp = results["aieco_import"]
+    results["ratios"] = {
+        "push_empty_to_load_csv": round(results["aieco_push_empty_s"] / results["peer_load_csv_create_s"], 2),
+        "import_files_plus_importer_to_importer": round(
+            (imp["write_s"] + imp["importer_s"]) / results["peer_importer_s"], 2
+        ),
+        "import_total_to_importer": round(imp["total_s"] / results["peer_importer_s"], 2),
+    }
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results["ratios"]))
     print(f"wrote {args.out}")
 
 

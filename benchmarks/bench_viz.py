@@ -81,7 +81,9 @@ def bare_page(net: EcosystemNetwork, path: Path) -> None:
         'window.network = new vis.Network(document.getElementById("n"),'
         " {nodes: new vis.DataSet(d.nodes), edges: new vis.DataSet(d.edges)},"
         " {physics: {enabled: false}, layout: {improvedLayout: false}, edges: {smooth: false},"
-        " interaction: {hideEdgesOnDrag: true}});</script></body></html>",
+        " interaction: {hideEdgesOnDrag: true}});"
+        ' window.network.once("afterDrawing", function () { window.__bareDrawn = performance.now(); });'
+        "</script></body></html>",
         encoding="utf-8",
     )
 
@@ -98,8 +100,15 @@ def measure(browser: Any, path: Path, timeout: float) -> dict[str, Any]:
         context.close()
         return {"drawn_s": None, "iterations_done_s": None, "stabilized_s": None, "load_timed_out": True}
     while time.monotonic() - start < timeout:
-        result = page.evaluate("window.__bench")
-        if result["stabilized"] is not None or (result["drawn"] is not None and "bare-" in path.name):
+        # aieco's page and the bare page record their own first frame (with physics off it comes
+        # before a probe could attach); pyvis's page is read through the probe
+        result = page.evaluate(
+            "({drawn: (window.aiecoReady && window.aiecoReady.drawn) || window.__bareDrawn"
+            " || window.__bench.drawn,"
+            " stabilized: (window.aiecoReady && window.aiecoReady.stabilized) || window.__bareDrawn"
+            " || window.__bench.stabilized})"
+        )
+        if result["stabilized"] is not None:
             break
         time.sleep(0.2)
     context.close()

@@ -117,6 +117,7 @@ def graph_from_synthetic(
     for i, city in enumerate(cities):
         G.nodes[city]["lat"] = float(rng.uniform(-60, 70))
         G.nodes[city]["lon"] = float(rng.uniform(-180, 180))
+        G.nodes[city]["coord_source"] = src  # drawn at random: the synthetic source is their source
         G.nodes[city]["name_zh_hans"] = f"城市{i}"
 
     edges: list[tuple[str, str, str, dict[str, Any]]] = []

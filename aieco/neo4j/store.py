@@ -183,7 +183,8 @@ class Neo4jStore:
         replace: bool = False,
         progress: ProgressCallback | None = None,
     ) -> dict[str, int]:
-        """Write the graph: nodes, then relationships, by batched ``UNWIND … MERGE``.
+        """Write the graph: nodes, then relationships, by batched ``UNWIND … CREATE`` into a
+        database without aieco's nodes, ``UNWIND … MERGE`` into one that has some.
 
         Re-running gives the same database; an interrupted push is completed by re-running.
 
@@ -232,10 +233,15 @@ class Neo4jStore:
         if replace:
             self.clear()
         self.ensure_constraints()
+        # Into a database without aieco nodes, CREATE (no lookups); otherwise MERGE. An interrupted
+        # push leaves nodes behind, so its re-run merges and converges on the same database.
+        verb = "CREATE" if self.count_nodes() == 0 else "MERGE"
         for label, rows in nodes_by_label.items():
-            query = (
-                f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id}}) SET n = row.props SET n:{label}"
-            )
+            if verb == "CREATE":
+                query = f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}:{label}) SET n = row.props"
+            else:
+                query = f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id}}) "
+                query += f"SET n = row.props SET n:{label}"
             for batch in _batches(rows, batch_size):
                 self._write(query, rows=batch)
                 if progress:
@@ -244,7 +250,11 @@ class Neo4jStore:
             query = (
                 f"UNWIND $rows AS row "
                 f"MATCH (a:{BASE_LABEL} {{id: row.from}}) MATCH (b:{BASE_LABEL} {{id: row.to}}) "
-                f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) SET r = row.props"
+                + (
+                    f"CREATE (a)-[r:{rel}]->(b) SET r = row.props"
+                    if verb == "CREATE"
+                    else f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) SET r = row.props"
+                )
             )
             for batch in _batches(rows, batch_size):
                 self._write(query, rows=batch)

@@ -70,3 +70,18 @@ def test_talent_flows_are_weighted(synth: aieco.EcosystemGraph) -> None:
 def test_too_small_is_refused() -> None:
     with pytest.raises(ValueError, match="at least"):
         aieco.graph_from_synthetic(5)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_synthetic_graph_exports_and_reloads_identically(tmp_path: Path, fmt: str) -> None:
+    from aieco.graph.io import export_graph
+    from aieco.loaders import graph_from_files
+
+    eg = aieco.graph_from_synthetic(10_000, seed=5)
+    target = tmp_path / ("tables" if fmt == "csv" else "graph.json")
+    export_graph(eg, target, fmt=fmt)  # type: ignore[arg-type]
+    again = graph_from_files([target])
+    nodes = {n: dict(a) for n, a in eg.G.nodes(data=True)}
+    edges = {(u, v, k): dict(a) for u, v, k, a in eg.G.edges(keys=True, data=True)}
+    assert {n: dict(a) for n, a in again.G.nodes(data=True)} == nodes
+    assert {(u, v, k): dict(a) for u, v, k, a in again.G.edges(keys=True, data=True)} == edges

@@ -31,6 +31,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -168,8 +169,11 @@ class LocalNeo4jServer:
         heap: str = "1g",
         pagecache: str = "256m",
         version: str = NEO4J_VERSION,
+        extra_settings: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
+        #: More neo4j.conf settings, after aieco's (benchmarks enable LOAD CSV for a peer with it).
+        self.extra_settings = dict(extra_settings or {})
         self.home = Path(home) if home else cache_dir() / "instances" / name
         self.heap = heap
         self.pagecache = pagecache
@@ -242,6 +246,9 @@ class LocalNeo4jServer:
                 for d in ("data", "logs", "plugins", "import", "run")
             ),
         ]
+        overridden = {line.split("=", 1)[0] for line in lines} & set(self.extra_settings)
+        lines = [line for line in lines if line.split("=", 1)[0] not in overridden]
+        lines += [f"{key}={value}" for key, value in self.extra_settings.items()]
         (conf_dir / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
         return conf_dir
 
