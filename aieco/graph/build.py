@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 
 from aieco._version import __version__
 from aieco.errors import DataValidationError, Problem
@@ -22,6 +24,7 @@ from aieco.graph.records import (
     EntityRecord,
     ObservationRecord,
     Origin,
+    RelationColumns,
     RelationRecord,
     SourceRecord,
 )
@@ -124,12 +127,81 @@ def check_dataset(data: Dataset) -> list[Problem]:
         if dst_kind is not None and dst_kind not in spec.targets:
             problems.append(_problem(origin, "to", f"{rel.type.value} cannot end at a {dst_kind.value}"))
 
+    for n, table in enumerate(data.relation_columns, start=1):
+        last = n == len(data.relation_columns)
+        problems += _check_columns(table, data, documents, kinds, seen, rel_keys, remember=not last)
+
     for obs, origin in data.observations:
         check_provenance(obs, origin)
         check_entity_ref(obs.subject, "subject", origin)
         if obs.relative_to:
             check_entity_ref(obs.relative_to, "relative_to", origin)
     return problems
+
+
+def _check_columns(
+    table: RelationColumns,
+    data: Dataset,
+    documents: dict[str, SourceRecord],
+    kinds: dict[str, NodeType],
+    seen: dict[str, Origin],
+    rel_keys: dict[str, Origin],
+    *,
+    remember: bool,
+) -> list[Problem]:
+    """The cross-record rules of :func:`check_dataset` on a column-wise relations table,
+    vectorised: only the rows that break a rule are visited one by one."""
+    cols = table.columns
+    found: list[tuple[int, str, str]] = []  # (row index, field, message)
+    source = pd.Series(cols["source"], dtype=object)
+    for i in np.flatnonzero(~source.isin(documents.keys() | data.failed_ids).to_numpy()).tolist():
+        found.append((i, "source", f"unknown source {cols['source'][i]!r}"))
+    quoted = {s for s, doc in documents.items() if doc.file}
+    if quoted:
+        needs = source.isin(quoted).to_numpy() & pd.Series(cols["quote"], dtype=object).isna().to_numpy()
+        for i in np.flatnonzero(needs).tolist():
+            found.append(
+                (i, "quote", f"a fact from document {cols['source'][i]!r} needs the quoted sentence")
+            )
+    for i, extras in enumerate(cols["see_also"]):
+        for extra in extras:
+            if extra not in documents and extra not in data.failed_ids:
+                found.append((i, "see_also", f"unknown source {extra!r}"))
+    keys = pd.Series(table.keys(), dtype=object)
+    firsts: dict[str, int] = {}
+    clash = keys.isin(rel_keys.keys() | seen.keys()).to_numpy() | keys.duplicated().to_numpy()
+    for i in np.flatnonzero(clash).tolist():
+        key = str(keys.iat[i])
+        if key in rel_keys or key in seen:
+            first = rel_keys.get(key) or seen[key]
+        else:
+            at = firsts.setdefault(key, int(np.flatnonzero((keys == key).to_numpy())[0]))
+            first = Origin(table.file, table.lines[at])
+        found.append(
+            (i, "id", f"duplicate relationship {key!r} (first at {first.file}:{first.row}); give each an id")
+        )
+    for end, column, side in (("from", cols["from"], 0), ("to", cols["to"], 1)):
+        ends = pd.Series(column, dtype=object)
+        kind = ends.map(kinds)
+        for i in np.flatnonzero(kind.isna().to_numpy() & ~ends.isin(data.failed_ids).to_numpy()).tolist():
+            found.append((i, end, f"unknown entity {column[i]!r}"))
+        pairs = pd.DataFrame({"type": cols["type"], "kind": kind})
+        groups: dict[Any, Any] = pairs.dropna().groupby(["type", "kind"], sort=False).groups
+        for (t, k), group in groups.items():
+            if k in (NodeType.SOURCE, NodeType.OBSERVATION):
+                message = f"{{ref!r}} is a {k.value}, not an entity"
+            elif k not in (REL_SPECS[RelType(t)].sources, REL_SPECS[RelType(t)].targets)[side]:
+                message = f"{t} cannot {'start' if side == 0 else 'end'} at a {k.value}"
+            else:
+                continue
+            for i in group.tolist():
+                found.append((i, end, message.replace("{ref!r}", repr(column[i]))))
+    if remember:  # another table follows: its duplicates of these keys must be found
+        rel_keys.update(
+            (k, Origin(table.file, line)) for k, line in zip(keys.tolist(), table.lines, strict=True)
+        )
+    found.sort()
+    return [_problem(Origin(table.file, table.lines[i]), f, m) for i, f, m in found]
 
 
 def _node_attrs(rec: SourceRecord | EntityRecord | ObservationRecord) -> dict[str, Any]:
@@ -182,6 +254,8 @@ def build_graph(
             attrs.pop(drop, None)
         attrs["type"] = rel.type.value
         G.add_edge(rel.from_, rel.to, key=rel.key, **attrs)
+    for table in data.relation_columns:
+        G.add_edges_from(table.edges())
     for obs, _ in data.observations:
         prov = {k: v for k, v in obs.properties().items() if k in ("source", "quote", "see_also")}
         G.add_edge(obs.id, obs.subject, key=f"{obs.id}|ABOUT", type=RelType.ABOUT.value, **prov)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -32,9 +33,12 @@ from aieco.graph.text import clean_text
 #: Integers Neo4j can store (64-bit signed); larger ones are refused at load time.
 INT64_MAX = 2**63 - 1
 
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+#: What an id looks like, and a date (also matched column-wise by :mod:`aieco.loaders.columns`).
+ID_PATTERN = r"[a-z0-9][a-z0-9_.:-]*"
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+_ID_RE = re.compile(f"^{ID_PATTERN}$")
 _INDICATOR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE_RE = re.compile(f"^{DATE_PATTERN}$")
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -110,6 +114,10 @@ def _check_date(value: Any) -> Any:
     except ValueError:
         raise ValueError(f"{text!r} is not a date of the calendar") from None
     return value
+
+
+#: The date rule, for callers outside the models.
+check_date = _check_date
 
 
 def _check_entity_type(value: Any) -> Any:
@@ -311,6 +319,38 @@ class Origin:
 
 
 @dataclass
+class RelationColumns:
+    """Relationships of one big table, checked column-wise, as typed columns (``None`` = blank).
+
+    Read by :mod:`aieco.loaders.columns`; the dataset checks and the graph builder read the
+    columns without one object per row. Each column holds one value per row, by CSV name.
+    """
+
+    file: str
+    lines: list[int]
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def keys(self) -> list[str]:
+        """Each row's relationship id: its ``id``, or its endpoints, type and year."""
+        ids, frm, kind, to, year = (self.columns[c] for c in ("id", "from", "type", "to", "year"))
+        return [
+            i if i else (f"{u}|{t}|{v}|{y}" if y is not None else f"{u}|{t}|{v}")
+            for i, u, t, v, y in zip(ids, frm, kind, to, year, strict=True)
+        ]
+
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """``(from, to, key, properties)`` per row; each row's properties are built as consumed."""
+        names = [c for c in self.columns if c not in ("id", "from", "to")]
+        cols = [self.columns[c] for c in names]
+        ends = zip(self.columns["from"], self.columns["to"], self.keys(), strict=True)
+        for (u, v, key), values in zip(ends, zip(*cols, strict=True), strict=True):
+            yield u, v, key, {n: x for n, x in zip(names, values, strict=True) if x is not None and x != []}
+
+
+@dataclass
 class Dataset:
     """Validated records with their origins, ready to become a graph."""
 
@@ -321,6 +361,8 @@ class Dataset:
     files: list[str] = field(default_factory=list)
     #: ids of rows that failed their own validation (references to them are not re-reported)
     failed_ids: set[str] = field(default_factory=set)
+    #: big relation tables read column-wise (see :class:`RelationColumns`)
+    relation_columns: list[RelationColumns] = field(default_factory=list)
 
     def extend(self, other: Dataset) -> None:
         """Add another dataset's records (and files) to this one."""
@@ -330,3 +372,4 @@ class Dataset:
         self.observations += other.observations
         self.files += other.files
         self.failed_ids |= other.failed_ids
+        self.relation_columns += other.relation_columns

@@ -60,6 +60,9 @@ logger = logging.getLogger(__name__)
 #: The header of a claims ledger (see :mod:`aieco.loaders.ledger`), which a data folder may hold.
 LEDGER_HEADER: tuple[str, ...] = ("id", "source", "sentence", "kind", "rows", "reason")
 
+#: Relation tables from this size up are read column-wise (see :mod:`aieco.loaders.columns`).
+COLUMN_WISE_FROM_BYTES = 2 * 1024**2
+
 #: The largest file aieco reads (bytes); ``AIECO_MAX_FILE_BYTES`` changes it.
 DEFAULT_MAX_FILE_BYTES = 4 * 1024**3
 
@@ -193,6 +196,15 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
             unknown = [h for h in header if h not in _COLUMNS[kind]]
             if unknown:
                 return data, [Problem(name, 1, col, f"unknown column for a {kind} table") for col in unknown]
+            if kind == "relations" and path.stat().st_size >= COLUMN_WISE_FROM_BYTES:
+                from aieco.loaders.columns import read_relations
+
+                fast = read_relations(path, header, name)
+                if fast is not None:
+                    columns, flagged, found = fast
+                    data.relation_columns.append(columns)
+                    data.relations += flagged.relations
+                    return data, found
             start = 2
             for cells in reader:
                 row, start = start, reader.line_num + 1

@@ -26,8 +26,8 @@ Degrade = Literal["top-k", "aggregate"]
 #: Where the talent view draws flows: as the data give them, or between places at a level.
 FlowRollup = Literal["as-is", "City", "Region", "Country"]
 
-#: Above this many entities a view keeps the most central ones (benchmarks/bench_viz.py: Chromium
-#: draws the first frame of 1,000 dense entities in ~6 s on 2 cores, of 2,000 in ~13 s).
+#: Above this many entities a view keeps the most central ones (benchmarks/bench_viz.py: with
+#: positions computed in Python, Chromium draws 5,000 dense entities in ~2 s on 2 cores).
 DEFAULT_MAX_NODES = 5000
 #: How many of the most central nodes get labels readable when the whole view is in sight.
 LABELLED_TOP = 25

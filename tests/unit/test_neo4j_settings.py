@@ -41,22 +41,29 @@ def test_labels_outside_the_schema_are_refused_before_any_write() -> None:
     assert runner.writes() == []
 
 
-def test_push_sends_whitelisted_labels_and_every_value_as_a_parameter() -> None:
+@pytest.mark.parametrize(("already", "verb"), [(0, "CREATE"), (3, "MERGE")])
+def test_push_sends_whitelisted_labels_and_every_value_as_a_parameter(already: int, verb: str) -> None:
     eg = aieco.graph_from_synthetic(60, seed=1)
     hostile = "x'}) DETACH DELETE n //"
     eg.G.nodes["co0"]["name_en"] = hostile
-    runner = CollectingRunner()
+    # an empty database gets CREATE; one holding aieco nodes MERGE (so a re-run converges)
+    runner = CollectingRunner({"count(n)": (["n"], [[already]])})
     counts = Neo4jStore(Neo4jSettings(password="x"), runner=runner).push(eg, batch_size=25)
     assert counts == {"nodes": eg.G.number_of_nodes(), "relationships": eg.G.number_of_edges()}
     writes = runner.writes()
     assert all(hostile not in query for query, _ in writes)
-    node_rows = [row for q, p in writes if q.startswith("UNWIND $rows AS row MERGE (n:") for row in p["rows"]]
-    rel_rows = [row for q, p in writes if "MERGE (a)-[r:" in q for row in p["rows"]]
+    node_rows = [
+        row for q, p in writes if q.startswith(f"UNWIND $rows AS row {verb} (n:") for row in p["rows"]
+    ]
+    rel_rows = [row for q, p in writes if f"{verb} (a)-[r:" in q for row in p["rows"]]
     assert len(node_rows) == eg.G.number_of_nodes()  # every node once, in batches
     assert len(rel_rows) == eg.G.number_of_edges()
     assert max(len(p["rows"]) for q, p in writes if "rows" in p) == 25
     assert next(r for r in node_rows if r["id"] == "co0")["props"]["name_en"] == hostile
-    labels = {re.search(r"SET n:(\w+)", q).group(1) for q, _ in writes if "SET n:" in q}  # type: ignore[union-attr]
+    labels = set()
+    for q, _ in writes:
+        labels |= set(re.findall(r"(?:SET n:|\(n:AiecoNode:)(\w+)", q))
+    assert labels
     assert labels <= {t.value for t in NodeType}
     assert writes[-1][0].startswith("MERGE (m:AiecoGraph")
 
