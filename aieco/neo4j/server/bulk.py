@@ -107,26 +107,40 @@ def _write_table(path: Path, fixed: list[str], rows: list[tuple[list[str], dict[
 def write_import_files(eg: EcosystemGraph, folder: str | Path) -> ImportFiles:
     """Write the importer's CSV files for ``eg`` into ``folder`` (checked before any write)."""
     G = eg.G
-    problems = [
-        Problem(f"node {n}", 0, k, why)
-        for n, a in G.nodes(data=True)
-        for k, v in a.items()
-        if (why := storable_problem(v))
-    ] + [
-        Problem(f"relationship {key}", 0, k, why)
-        for _, _, key, a in G.edges(keys=True, data=True)
-        for k, v in a.items()
-        if (why := storable_problem(v))
-    ]
-    if problems:
+    problems: list[Problem] = []
+    scalar = (str, bool)
+
+    def props_of(attrs: dict[str, Any], where: str, drop: tuple[str, ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in attrs.items():
+            if v is None or k in drop:
+                continue
+            kind = type(v)
+            if kind in scalar:
+                out[k] = v
+                continue
+            why = storable_problem(v)
+            if why:
+                problems.append(Problem(where, 0, k, why))
+            out[k] = v if kind in (int, float) else _neo4j_value(v)
+        return out
+
+    by_label: dict[str, list[tuple[list[str], dict[str, Any]]]] = defaultdict(list)
+    names: dict[str, str] = {}  # type name → checked label or relationship type
+    for node, attrs in G.nodes(data=True):
+        label = names.get(attrs["type"]) or names.setdefault(attrs["type"], _label(attrs["type"]))
+        props = props_of(attrs, f"node {node}", ("type", "id"))
+        by_label[label].append(([str(node), f"{BASE_LABEL}{ARRAY_DELIMITER}{label}"], props))
+    by_type: dict[str, list[tuple[list[str], dict[str, Any]]]] = defaultdict(list)
+    for u, v, key, attrs in G.edges(keys=True, data=True):
+        rel = names.get(attrs["type"]) or names.setdefault(attrs["type"], _rel_type(attrs["type"]))
+        props = props_of(attrs, f"relationship {key}", ("type",))
+        props["key"] = key
+        by_type[rel].append(([str(u), str(v), rel], props))
+    if problems:  # before any file is written
         raise DataValidationError(problems)
     out = ImportFiles(Path(folder))
     out.folder.mkdir(parents=True, exist_ok=True)
-    by_label: dict[str, list[tuple[list[str], dict[str, Any]]]] = defaultdict(list)
-    for node, attrs in G.nodes(data=True):
-        label = _label(attrs["type"])
-        props = {k: _neo4j_value(v) for k, v in attrs.items() if k not in ("type", "id") and v is not None}
-        by_label[label].append(([str(node), f"{BASE_LABEL}{ARRAY_DELIMITER}{label}"], props))
     for label, rows in sorted(by_label.items()):
         path = out.folder / f"nodes-{label}.csv"
         _write_table(path, [f"id:ID({BASE_LABEL})", ":LABEL"], rows)
@@ -138,11 +152,6 @@ def write_import_files(eg: EcosystemGraph, folder: str | Path) -> ImportFiles:
         meta, [f"id:ID({META_LABEL})", ":LABEL"], [(["graph", META_LABEL], {"graph_json": graph_json})]
     )
     out.nodes.append(meta)
-    by_type: dict[str, list[tuple[list[str], dict[str, Any]]]] = defaultdict(list)
-    for u, v, key, attrs in G.edges(keys=True, data=True):
-        rel = _rel_type(attrs["type"])
-        props = {k: _neo4j_value(x) for k, x in attrs.items() if k != "type" and x is not None} | {"key": key}
-        by_type[rel].append(([str(u), str(v), rel], props))
     for rel, rows in sorted(by_type.items()):
         path = out.folder / f"relationships-{rel}.csv"
         _write_table(path, [f":START_ID({BASE_LABEL})", f":END_ID({BASE_LABEL})", ":TYPE"], rows)
