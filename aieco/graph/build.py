@@ -9,6 +9,7 @@ build is all or nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -204,6 +205,22 @@ def _check_columns(
     return [_problem(Origin(table.file, table.lines[i]), f, m) for i, f, m in found]
 
 
+def _add_checked_edges(G: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """Insert edges whose ends exist and whose keys are unique (both checked), as
+    ``MultiDiGraph.add_edge`` would store them, without its per-edge bookkeeping: a million
+    relationships go in about twice as fast."""
+    succ, pred = G._succ, G._pred
+    new_keydict = G.edge_key_dict_factory
+    for u, v, key, attrs in edges:
+        keydict = succ[u].get(v)
+        if keydict is None:
+            keydict = new_keydict()
+            succ[u][v] = keydict
+            pred[v][u] = keydict
+        keydict[key] = attrs
+    nx._clear_cache(G)
+
+
 def _node_attrs(rec: SourceRecord | EntityRecord | ObservationRecord) -> dict[str, Any]:
     attrs = rec.properties()
     attrs.pop("id", None)
@@ -255,7 +272,7 @@ def build_graph(
         attrs["type"] = rel.type.value
         G.add_edge(rel.from_, rel.to, key=rel.key, **attrs)
     for table in data.relation_columns:
-        G.add_edges_from(table.edges())
+        _add_checked_edges(G, table.edges())
     for obs, _ in data.observations:
         prov = {k: v for k, v in obs.properties().items() if k in ("source", "quote", "see_also")}
         G.add_edge(obs.id, obs.subject, key=f"{obs.id}|ABOUT", type=RelType.ABOUT.value, **prov)

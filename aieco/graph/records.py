@@ -343,7 +343,8 @@ class RelationColumns:
 
     def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """``(from, to, key, properties)`` per row; each row's properties are built as consumed."""
-        names = [c for c in self.columns if c not in ("id", "from", "to")]
+        # columns blank on every row are skipped once, not per row
+        names = [c for c in self.columns if c not in ("id", "from", "to") and any(self.columns[c])]
         cols = [self.columns[c] for c in names]
         ends = zip(self.columns["from"], self.columns["to"], self.keys(), strict=True)
         for (u, v, key), values in zip(ends, zip(*cols, strict=True), strict=True):
