@@ -216,14 +216,18 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
                 node.pop("tooltip", None)
                 if node.get("title") == node.get("search"):
                     node.pop("title")  # the page takes the title from the search text
-            for edge in self.edges:  # hover text, and what the page's defaults already say
+            for edge in self.edges:  # hover text, labels too small to read, the page's defaults
                 edge.pop("title", None)
                 edge.pop("type", None)
+                edge.pop("label", None)  # a flow's share or count stays in its width
                 if edge.get("width") == DEFAULT_EDGE_WIDTH:
                     edge.pop("width")
+                elif "width" in edge:
+                    edge["width"] = round(float(edge["width"]), 1)
             self.meta.notices.append(
-                f"With {len(self.nodes):,} entities, hovering shows names only (not figures and "
-                f"sources, which views of up to {FULL_TOOLTIPS_UP_TO:,} entities show): the page stays light."
+                f"With {len(self.nodes):,} entities, hovering shows names only and flows their size by "
+                f"width only (views of up to {FULL_TOOLTIPS_UP_TO:,} entities show figures, sources and "
+                "labels): the page stays light."
             )
 
     def to_html(self) -> str:
