@@ -128,6 +128,17 @@ def _check_entity_type(value: Any) -> Any:
     return value
 
 
+def relation_key(given: str | None, frm: str, kind: str, to: str, year: int | None) -> str:
+    """A relationship's id: the given one, or one made of its endpoints, type and year.
+
+    >>> relation_key(None, "hefei", "LOCATED_IN", "anhui", None), relation_key("r1", "a", "T", "b", 2020)
+    ('hefei|LOCATED_IN|anhui', 'r1')
+    """
+    if given:
+        return given
+    return f"{frm}|{kind}|{to}|{year}" if year is not None else f"{frm}|{kind}|{to}"
+
+
 class FieldError(ValueError):
     """A record-level rule that fails because of one field; loaders report that field."""
 
@@ -267,10 +278,7 @@ class RelationRecord(_Provenance):
     @property
     def key(self) -> str:
         """The relationship's id: the given one, or one made of its endpoints, type and year."""
-        if self.id:
-            return self.id
-        suffix = f"|{self.year}" if self.year is not None else ""
-        return f"{self.from_}|{self.type.value}|{self.to}{suffix}"
+        return relation_key(self.id, self.from_, self.type.value, self.to, self.year)
 
 
 class ObservationRecord(_Provenance):
@@ -335,11 +343,8 @@ class RelationColumns:
 
     def keys(self) -> list[str]:
         """Each row's relationship id: its ``id``, or its endpoints, type and year."""
-        ids, frm, kind, to, year = (self.columns[c] for c in ("id", "from", "type", "to", "year"))
-        return [
-            i if i else (f"{u}|{t}|{v}|{y}" if y is not None else f"{u}|{t}|{v}")
-            for i, u, t, v, y in zip(ids, frm, kind, to, year, strict=True)
-        ]
+        cols = (self.columns[c] for c in ("id", "from", "type", "to", "year"))
+        return [relation_key(*row) for row in zip(*cols, strict=True)]
 
     def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """``(from, to, key, properties)`` per row; each row's properties are built as consumed."""

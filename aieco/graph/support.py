@@ -33,12 +33,11 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from aieco.graph.schema import LIST_FIELDS, NAME_FIELDS, NodeType, RelType
+from aieco.graph.schema import NAME_FIELDS, NodeType, RelType
 
 Support = Literal["quote", "see_also", "none"]
 #: Joins the verbatim passages of a quote that leaves text out between them.
 QUOTE_GAP = " […] "
-SUPPORT_VALUES: tuple[str, ...] = ("quote", "see_also", "none")
 
 #: Names shorter than this are too ambiguous to count as evidence ("US" is kept: 2).
 MIN_NAME_LENGTH = 2
@@ -109,7 +108,7 @@ def annotate_support(G: nx.MultiDiGraph) -> None:
 
     def see_also(attrs: Mapping[str, Any]) -> list[str]:
         value = attrs.get("see_also") or []
-        return list(value) if "see_also" in LIST_FIELDS and isinstance(value, list) else [str(value)]
+        return value if isinstance(value, list) else [str(value)]
 
     for n, a in G.nodes(data=True):
         if a["type"] == NodeType.SOURCE.value or not a.get("quote"):

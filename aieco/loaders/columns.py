@@ -70,9 +70,9 @@ def _flag_values(s: pd.Series, bad: Callable[[str], bool], *, blank_is_bad: bool
     return s.isin(wrong).to_numpy(dtype=bool)
 
 
-def _flag_ids(s: pd.Series) -> pd.Series:
+def _flag_ids(s: pd.Series) -> np.ndarray:
     """Cells that are not a valid id (blank included)."""
-    return pd.Series(_flag_values(s, lambda v: _ID.fullmatch(v) is None, blank_is_bad=True), index=s.index)
+    return _flag_values(s, lambda v: _ID.fullmatch(v) is None, blank_is_bad=True)
 
 
 def _bad_date(value: str) -> bool:
@@ -150,7 +150,7 @@ def read_relations(
         for col in used:
             flag |= _flag_values(frame[col], lambda v: _CONTROL.search(v) is not None)
     for col in ("from", "to", "source"):
-        flag |= _flag_ids(frame[col]).to_numpy(dtype=bool)
+        flag |= _flag_ids(frame[col])
     kind = frame["type"]
     flag |= _flag_values(kind, lambda v: v not in _HAND_WRITTEN, blank_is_bad=True)
     weightless = ((frame["share"] == "") & (frame["count"] == "")).to_numpy(dtype=bool)

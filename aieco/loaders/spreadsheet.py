@@ -117,17 +117,17 @@ def _check(
     model: Any, record: dict[str, Any], columns: dict[str, str], out: MappedTables, file: str, line: int
 ) -> None:
     """Validate one record as the loader will, naming the spreadsheet's row and column."""
+    from aieco.loaders.files import _problems_from  # the loader's own messages
+
     raw = {k: v for k, v in record.items() if v not in ("", None)}
-    raw.setdefault("source", "x")
+    raw.setdefault("source", "x")  # a row without a source URL was reported by _source already
     try:
         model.model_validate(raw)
     except ValidationError as exc:
-        for err in exc.errors():
-            key = str(err["loc"][0]) if err["loc"] else ""
-            cause = (err.get("ctx") or {}).get("error")
-            key = getattr(cause, "field", key)
-            message = str(cause) if cause is not None else err["msg"].removeprefix("Value error, ")
-            out.problems.append(Problem(file, line, columns.get(key, key), message))
+        out.problems += [
+            Problem(p.file, p.row, columns.get(p.field, p.field), p.message)
+            for p in _problems_from(exc, file, line)
+        ]
 
 
 def tables_from_spreadsheet(

@@ -199,9 +199,10 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
     def place(self) -> None:
         """Fix every node's position in Python and turn physics off (once; views with
         their own coordinates or a hierarchical layout are left as they are)."""
-        if self.hierarchical or all("x" in n and "y" in n for n in self.nodes):
-            if self.hierarchical:
-                self.meta.physics = False
+        if self.hierarchical:  # vis-network places levels itself, deterministically
+            self.meta.physics = False
+            return
+        if all("x" in n and "y" in n for n in self.nodes):
             return
         from aieco.viz.layout import precomputed_positions
 

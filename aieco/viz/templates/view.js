@@ -124,11 +124,10 @@
     summary.textContent = then === null ? "" :
       "Since " + then + ": " + added + " new (thick border), " + gone + " no longer valid.";
   }
-  [slider, allYears, since].forEach(function (el) {
-    el.addEventListener("input", apply);
-    el.addEventListener("change", apply);
-  });
+  // moving the slider chooses a year; the checkbox and "changes since" re-apply as they are
   slider.addEventListener("input", function () { allYears.checked = false; apply(); });
+  allYears.addEventListener("change", apply);
+  since.addEventListener("change", apply);
 
   // the finder is built after the first frame: with thousands of entities its options cost
   // more than drawing them, and nobody searches before the map is on screen
