@@ -33,8 +33,8 @@ def geographic(
 ) -> EcosystemNetwork:
     """Cities at their coordinates, with organisations, sites and people around their city.
 
-    Positions are fixed (physics off), in the Equal Earth projection, over country and US
-    state outlines drawn in the same projection (see :mod:`aieco.viz.outlines`), so panning
+    Positions are fixed (physics off), in the Equal Earth projection, over country, US state
+    and Chinese province outlines drawn in the same projection (see :mod:`aieco.viz.outlines`), so panning
     and zooming keep the map and the network together.
     """
     check_max_nodes(max_nodes)
@@ -76,7 +76,8 @@ def geographic(
         title="Where the ecosystem sits: cities on the map",
         description=(
             "Cities at their longitude and latitude (coordinates from GeoNames, cited per city), on "
-            "country and US state outlines (Natural Earth; US Census) in the Equal Earth projection; "
+            "outlines of countries, US states and China's provinces (Natural Earth; US Census) in the "
+            "Equal Earth projection; "
             "states, provinces and countries at the centre of their cities (hexagons, just below it); "
             "organisations, parks, compute centres and people around the place they are located or "
             "headquartered in. Drag to pan, scroll to zoom."

