@@ -58,14 +58,14 @@ def _rel_type(kind: str) -> str:
 
 
 #: The integers Neo4j stores (64-bit signed).
-_INT64 = (-(2**63), 2**63 - 1)
+INT64_BOUNDS = (-(2**63), 2**63 - 1)
 
 
 def storable_problem(value: Any) -> str | None:
     """Why Neo4j cannot store ``value`` (an integer beyond 64 bits, NaN, ±infinity), or ``None``."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+    if isinstance(value, int) and not INT64_BOUNDS[0] <= value <= INT64_BOUNDS[1]:
         return f"{value} does not fit in 64 bits"
     if isinstance(value, float) and not math.isfinite(value):
         return f"{value} is not a finite number"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,47 @@ def test_push_refuses_values_neo4j_cannot_store_before_any_write(field: str, val
     assert runner.writes() == []
     assert info.value.problems[0].field == field
     assert key in info.value.problems[0].file
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("rank", 10**40), ("count", float("nan")), ("share", float("inf")), ("year", -(2**70))],
+)
+def test_import_files_refuse_values_neo4j_cannot_store_before_any_write(
+    field: str, value: object, tmp_path: Path
+) -> None:
+    from aieco.neo4j.server.bulk import write_import_files
+
+    eg = aieco.graph_from_synthetic(60, seed=1)
+    u, v, key = list(eg.G.edges(keys=True))[7]
+    eg.G.edges[u, v, key][field] = value
+    folder = tmp_path / "import"
+    with pytest.raises(DataValidationError) as info:
+        write_import_files(eg, folder)
+    assert not folder.exists()
+    assert [(p.file, p.field) for p in info.value.problems] == [(f"relationship {key}", field)]
+
+
+def test_import_files_type_each_column_from_its_values(tmp_path: Path) -> None:
+    import csv
+
+    from aieco.neo4j.server.bulk import ARRAY_DELIMITER, write_import_files
+
+    eg = aieco.graph_from_synthetic(60, seed=1)
+    cities = [n for n, t in eg.G.nodes(data="type") if t == "City"]
+    eg.G.nodes[cities[0]].update(flag=True, score=2, ratio=0.5, tags=["a", "b"], mixed=1)
+    eg.G.nodes[cities[1]].update(flag=False, score=3, ratio=1, mixed="x")
+    files = write_import_files(eg, tmp_path)
+    with (tmp_path / "nodes-City.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    for column in ["flag:boolean", "score:long", "ratio:double", "tags:string[]", "mixed:string"]:
+        assert column in header
+    cell = {h.split(":")[0]: i for i, h in enumerate(header)}
+    first = next(r for r in rows[1:] if r[0] == cities[0])
+    second = next(r for r in rows[1:] if r[0] == cities[1])
+    assert (first[cell["flag"]], second[cell["flag"]]) == ("true", "false")
+    assert (first[cell["ratio"]], second[cell["ratio"]]) == ("0.5", "1")
+    assert first[cell["tags"]] == f"a{ARRAY_DELIMITER}b"
+    assert (first[cell["mixed"]], second[cell["mixed"]]) == ("1", "x")
+    assert files.n_nodes == eg.G.number_of_nodes()  # entities (the metadata node is apart)

@@ -22,19 +22,30 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import math
 import os
 import subprocess
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from aieco.errors import DataValidationError, Neo4jSetupError, Problem
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.neo4j.server.local import LocalNeo4jServer, fetch_jars
-from aieco.neo4j.store import BASE_LABEL, META_LABEL, _label, _neo4j_value, _rel_type, storable_problem
+from aieco.neo4j.store import (
+    BASE_LABEL,
+    INT64_BOUNDS,
+    META_LABEL,
+    _label,
+    _neo4j_value,
+    _rel_type,
+    storable_problem,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,93 +81,129 @@ class ImportFiles:
         ]
 
 
-def _column_type(values: list[Any]) -> str:
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, bool) for v in present):
-        return "boolean"
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return "long"
-    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-        return "double"
-    if present and all(isinstance(v, list) for v in present):
-        return "string[]"
-    return "string"
+_NONE = type(None)
 
 
-def _cell(value: Any, kind: str) -> str:
-    if value is None:
-        return ""
-    if kind == "string[]":
-        return ARRAY_DELIMITER.join(str(v) for v in value)
-    if kind == "boolean":
-        return "true" if value else "false"
-    return str(value)
+def _typed_column(
+    values: list[Any], owners: list[str], key: str, problems: list[Problem]
+) -> tuple[str, list[Any]]:
+    """A property column's importer type and cells; values Neo4j cannot store become problems.
+
+    Strings (the bulk of any column) pass through untouched; the checks run per column, on the
+    minimum and maximum of a numeric one, and per value only where a bound is crossed.
+    """
+    kinds = set(map(type, values)) - {_NONE}
+    if kinds <= {str}:
+        return "string", values
+    if kinds == {bool}:
+        return "boolean", [None if v is None else ("true" if v else "false") for v in values]
+    if kinds <= {int, float}:
+        present = [v for v in values if v is not None]
+        finite = float in kinds and not all(map(math.isfinite, present))
+        if finite or min(present) < INT64_BOUNDS[0] or max(present) > INT64_BOUNDS[1]:
+            problems.extend(
+                Problem(owner, 0, key, why)
+                for owner, v in zip(owners, values, strict=True)
+                if v is not None and (why := storable_problem(v))
+            )
+        return ("long" if kinds == {int} else "double"), values
+    problems.extend(
+        Problem(owner, 0, key, why)
+        for owner, v in zip(owners, values, strict=True)
+        if not isinstance(v, str | bool | _NONE) and (why := storable_problem(v))
+    )
+    stored = [_neo4j_value(v) for v in values]
+    if set(map(type, stored)) - {_NONE} == {list}:
+        return "string[]", [None if v is None else ARRAY_DELIMITER.join(v) for v in stored]
+    return "string", [
+        v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in stored
+    ]
 
 
-def _write_table(path: Path, fixed: list[str], rows: list[tuple[list[str], dict[str, Any]]]) -> None:
-    """One importer file: ``fixed`` header cells (id, labels …), then typed property columns."""
-    keys = sorted({k for _, props in rows for k in props})
-    kinds = {k: _column_type([props.get(k) for _, props in rows]) for k in keys}
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow([*fixed, *(f"{k}:{kinds[k]}" for k in keys)])
-        for head, props in rows:
-            writer.writerow([*head, *(_cell(props.get(k), kinds[k]) for k in keys)])
+def _write_table(
+    path: Path,
+    fixed: list[tuple[str, Iterable[Any]]],
+    rows: list[dict[str, Any]],
+    owners: list[str],
+    problems: list[Problem],
+    *,
+    drop: tuple[str, ...],
+    extra: tuple[str, list[Any]] | None = None,
+) -> Callable[[], None]:
+    """Check one importer file's columns now; return the function that writes it.
+
+    ``fixed`` holds the leading (header, cells) columns (ids, labels …); ``rows`` the attribute
+    dicts whose keys (except ``drop``) become typed property columns, sorted by name.
+    """  # fmt: skip
+    keys = sorted({k for attrs in rows for k in attrs if k not in drop})
+    columns = [(k, [attrs.get(k) for attrs in rows]) for k in keys]
+    if extra:
+        columns = [c for c in columns if c[0] != extra[0]] + [extra]
+    header = [h for h, _ in fixed]
+    cells: list[Iterable[Any]] = [c for _, c in fixed]
+    for k, values in columns:
+        kind, typed = _typed_column(values, owners, k, problems)
+        header.append(f"{k}:{kind}")
+        cells.append(typed)
+
+    def write() -> None:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(header)
+            writer.writerows(zip(*cells, strict=False))  # the label and type columns repeat
+
+    return write
 
 
 def write_import_files(eg: EcosystemGraph, folder: str | Path) -> ImportFiles:
     """Write the importer's CSV files for ``eg`` into ``folder`` (checked before any write)."""
     G = eg.G
     problems: list[Problem] = []
-    scalar = (str, bool)
-
-    def props_of(attrs: dict[str, Any], where: str, drop: tuple[str, ...]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in attrs.items():
-            if v is None or k in drop:
-                continue
-            kind = type(v)
-            if kind in scalar:
-                out[k] = v
-                continue
-            why = storable_problem(v)
-            if why:
-                problems.append(Problem(where, 0, k, why))
-            out[k] = v if kind in (int, float) else _neo4j_value(v)
-        return out
-
-    by_label: dict[str, list[tuple[list[str], dict[str, Any]]]] = defaultdict(list)
     names: dict[str, str] = {}  # type name → checked label or relationship type
+    nodes: dict[str, tuple[list[str], list[dict[str, Any]]]] = defaultdict(lambda: ([], []))
     for node, attrs in G.nodes(data=True):
         label = names.get(attrs["type"]) or names.setdefault(attrs["type"], _label(attrs["type"]))
-        props = props_of(attrs, f"node {node}", ("type", "id"))
-        by_label[label].append(([str(node), f"{BASE_LABEL}{ARRAY_DELIMITER}{label}"], props))
-    by_type: dict[str, list[tuple[list[str], dict[str, Any]]]] = defaultdict(list)
-    for u, v, key, attrs in G.edges(keys=True, data=True):
-        rel = names.get(attrs["type"]) or names.setdefault(attrs["type"], _rel_type(attrs["type"]))
-        props = props_of(attrs, f"relationship {key}", ("type",))
-        props["key"] = key
-        by_type[rel].append(([str(u), str(v), rel], props))
-    if problems:  # before any file is written
-        raise DataValidationError(problems)
+        ids, rows = nodes[label]
+        ids.append(node)
+        rows.append(attrs)
+    rels: dict[str, tuple[list[str], list[str], list[str], list[dict[str, Any]]]] = defaultdict(
+        lambda: ([], [], [], [])
+    )
+    for u, neighbours in G.adjacency():  # the graph's own dicts: {v: {key: attrs}}
+        for v, by_key in neighbours.items():
+            for key, attrs in by_key.items():
+                rel = names.get(attrs["type"]) or names.setdefault(attrs["type"], _rel_type(attrs["type"]))
+                src, dst, keys, rows = rels[rel]
+                src.append(u)
+                dst.append(v)
+                keys.append(key)
+                rows.append(attrs)
     out = ImportFiles(Path(folder))
-    out.folder.mkdir(parents=True, exist_ok=True)
-    for label, rows in sorted(by_label.items()):
+    writers = []
+    for label, (ids, rows) in sorted(nodes.items()):
         path = out.folder / f"nodes-{label}.csv"
-        _write_table(path, [f"id:ID({BASE_LABEL})", ":LABEL"], rows)
+        fixed = [(f"id:ID({BASE_LABEL})", ids), (":LABEL", repeat(f"{BASE_LABEL}{ARRAY_DELIMITER}{label}"))]
+        owners = [f"node {n}" for n in ids]
+        writers.append(_write_table(path, fixed, rows, owners, problems, drop=("type", "id")))
         out.nodes.append(path)
-        out.n_nodes += len(rows)
+        out.n_nodes += len(ids)
     meta = out.folder / "nodes-meta.csv"
     graph_json = json.dumps(G.graph, ensure_ascii=False, default=str)
-    _write_table(
-        meta, [f"id:ID({META_LABEL})", ":LABEL"], [(["graph", META_LABEL], {"graph_json": graph_json})]
-    )
+    fixed = [(f"id:ID({META_LABEL})", ["graph"]), (":LABEL", [META_LABEL])]
+    writers.append(_write_table(meta, fixed, [{"graph_json": graph_json}], ["graph"], problems, drop=()))
     out.nodes.append(meta)
-    for rel, rows in sorted(by_type.items()):
+    for rel, (src, dst, keys, rows) in sorted(rels.items()):
         path = out.folder / f"relationships-{rel}.csv"
-        _write_table(path, [f":START_ID({BASE_LABEL})", f":END_ID({BASE_LABEL})", ":TYPE"], rows)
+        fixed = [(f":START_ID({BASE_LABEL})", src), (f":END_ID({BASE_LABEL})", dst), (":TYPE", repeat(rel))]
+        owners = [f"relationship {k}" for k in keys]
+        writers.append(_write_table(path, fixed, rows, owners, problems, drop=("type",), extra=("key", keys)))
         out.relationships.append(path)
-        out.n_relationships += len(rows)
+        out.n_relationships += len(src)
+    if problems:  # before any file is written
+        raise DataValidationError(problems)
+    out.folder.mkdir(parents=True, exist_ok=True)
+    for write in writers:
+        write()
     (out.folder / "arguments.txt").write_text(" ".join(out.arguments("/import")) + "\n", encoding="utf-8")
     return out
 
