@@ -37,7 +37,7 @@ from aieco.cli.output import (
 )
 from aieco.errors import InvalidArgumentError
 from aieco.graph.io import CSV_TABLES, ExportFormat
-from aieco.neo4j.store import DEFAULT_BATCH_SIZE
+from aieco.neo4j.store import DEFAULT_BATCH_SIZE, DEFAULT_PARALLEL
 
 neo4j_app = typer.Typer(
     help="Neo4j: a local server without Docker, push/pull the graph, run Cypher.\n\n"
@@ -138,6 +138,12 @@ def neo4j_push(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Rows per transaction.")
     ] = DEFAULT_BATCH_SIZE,
+    parallel: Annotated[
+        int,
+        typer.Option(
+            "--parallel", min=1, max=32, help="Write transactions in flight at once (1: one by one)."
+        ),
+    ] = DEFAULT_PARALLEL,
     replace: Annotated[bool, typer.Option("--replace", help="Delete aieco's data first.")] = False,
     uri: UriOpt = None,
     user: UserOpt = None,
@@ -157,7 +163,7 @@ def neo4j_push(
         Neo4jStore(neo4j_settings(uri, user, password, database)) as store,
         counted_progress(totals) as advance,
     ):
-        counts = store.push(eg, batch_size=batch_size, replace=replace, progress=advance)
+        counts = store.push(eg, batch_size=batch_size, parallel=parallel, replace=replace, progress=advance)
     say(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships")
 
 

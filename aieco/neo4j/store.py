@@ -17,6 +17,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, Literal
 
@@ -38,6 +39,9 @@ BASE_LABEL = "AiecoNode"
 #: Label of the single node holding the graph's provenance (``G.graph``).
 META_LABEL = "AiecoGraph"
 DEFAULT_BATCH_SIZE = 5000
+#: Write transactions in flight during a push: two overlap the client's packing of one batch
+#: with the server's work on another (measured 1.6x faster on 2 cores; benchmarks/).
+DEFAULT_PARALLEL = 2
 
 #: Called after each batch: (what, how many in this batch, how many of that kind in all).
 ProgressCallback = Callable[[Literal["nodes", "relationships"], int, int], None]
@@ -59,6 +63,9 @@ def _rel_type(kind: str) -> str:
 
 #: The integers Neo4j stores (64-bit signed).
 INT64_BOUNDS = (-(2**63), 2**63 - 1)
+
+
+_ALWAYS_STORABLE = frozenset({str, bool, type(None)})
 
 
 def storable_problem(value: Any) -> str | None:
@@ -83,8 +90,22 @@ def _neo4j_value(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+_SCALARS = frozenset({str, bool, int, float})
+
+
 def _props(attrs: Mapping[str, Any], drop: tuple[str, ...] = ("type",)) -> dict[str, Any]:
-    return {k: _neo4j_value(v) for k, v in attrs.items() if k not in drop and v is not None}
+    return {
+        k: v if type(v) in _SCALARS else _neo4j_value(v)
+        for k, v in attrs.items()
+        if k not in drop and v is not None
+    }
+
+
+def _report(
+    progress: ProgressCallback | None, what: Literal["nodes", "relationships"], n: int, total: int
+) -> None:
+    if progress:
+        progress(what, n, total)
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -152,6 +173,41 @@ class Neo4jStore:
     def _write(self, query: str, **params: Any) -> None:
         self.runner.write(query, params)
 
+    def _write_batches(
+        self, jobs: list[tuple[str, list[dict[str, Any]]]], parallel: int, done: Callable[[int], object]
+    ) -> None:
+        """Run ``(query, rows)`` write transactions, ``parallel`` at a time; ``done(len(rows))``
+        after each, in this thread. The first failure stops the rest and is raised."""
+        if parallel == 1:
+            for query, rows in jobs:
+                self._write(query, rows=rows)
+                done(len(rows))
+            return
+        with ThreadPoolExecutor(parallel, thread_name_prefix="aieco-push") as pool:
+            pending: set[Future[int]] = set()
+
+            def finish(futures: set[Future[int]]) -> None:
+                for future in futures:
+                    done(future.result())  # a worker's exception is raised here
+
+            def write(query: str, rows: list[dict[str, Any]]) -> int:
+                self._write(query, rows=rows)
+                return len(rows)
+
+            try:
+                for query, rows in jobs:
+                    if len(pending) >= parallel:
+                        finished, still = wait(pending, return_when=FIRST_COMPLETED)
+                        pending = set(still)
+                        finish(finished)
+                    pending.add(pool.submit(write, query, rows))
+                finished, _ = wait(pending)
+                pending = set()
+                finish(finished)
+            finally:
+                for future in pending:  # not started yet: dropped; running ones finish
+                    future.cancel()
+
     # ---- schema -------------------------------------------------------------------
     def ensure_constraints(self) -> None:
         """Create the uniqueness constraints (one per label on ``id``), if missing."""
@@ -180,6 +236,7 @@ class Neo4jStore:
         eg: EcosystemGraph,
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        parallel: int = DEFAULT_PARALLEL,
         replace: bool = False,
         progress: ProgressCallback | None = None,
     ) -> dict[str, int]:
@@ -194,6 +251,10 @@ class Neo4jStore:
             The graph to write.
         batch_size
             Rows per transaction.
+        parallel
+            Transactions in flight at once (nodes first, then relationships; batches hold
+            distinct nodes and relationships, so they commit in any order). 1 writes one after
+            another.
         replace
             Delete aieco's data first (for a graph that lost nodes or changed types).
         progress
@@ -205,17 +266,20 @@ class Neo4jStore:
         """
         if batch_size < 1:
             raise InvalidArgumentError(f"batch_size must be at least 1; got {batch_size}")
+        if parallel < 1:
+            raise InvalidArgumentError(f"parallel must be at least 1; got {parallel}")
         G = eg.G
+        # only numbers and lists can be unstorable: strings (most values) skip the call
         problems = [
             Problem(f"node {node}", 0, key, why)
             for node, attrs in G.nodes(data=True)
             for key, value in attrs.items()
-            if (why := storable_problem(value))
+            if type(value) not in _ALWAYS_STORABLE and (why := storable_problem(value))
         ] + [
             Problem(f"relationship {key}", 0, name, why)
             for _, _, key, attrs in G.edges(keys=True, data=True)
             for name, value in attrs.items()
-            if (why := storable_problem(value))
+            if type(value) not in _ALWAYS_STORABLE and (why := storable_problem(value))
         ]
         if problems:  # checked before the first write, so a push never fails half-way on a value
             raise DataValidationError(problems)
@@ -236,16 +300,16 @@ class Neo4jStore:
         # Into a database without aieco nodes, CREATE (no lookups); otherwise MERGE. An interrupted
         # push leaves nodes behind, so its re-run merges and converges on the same database.
         verb = "CREATE" if self.count_nodes() == 0 else "MERGE"
+        node_jobs = []
         for label, rows in nodes_by_label.items():
             if verb == "CREATE":
                 query = f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}:{label}) SET n = row.props"
             else:
                 query = f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id}}) "
                 query += f"SET n = row.props SET n:{label}"
-            for batch in _batches(rows, batch_size):
-                self._write(query, rows=batch)
-                if progress:
-                    progress("nodes", len(batch), n_nodes)
+            node_jobs += [(query, batch) for batch in _batches(rows, batch_size)]
+        self._write_batches(node_jobs, parallel, lambda n: _report(progress, "nodes", n, n_nodes))
+        rel_jobs = []  # after every node is written: the relationships find their ends
         for rel, rows in rels_by_type.items():
             query = (
                 f"UNWIND $rows AS row "
@@ -256,10 +320,8 @@ class Neo4jStore:
                     else f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) SET r = row.props"
                 )
             )
-            for batch in _batches(rows, batch_size):
-                self._write(query, rows=batch)
-                if progress:
-                    progress("relationships", len(batch), n_rels)
+            rel_jobs += [(query, batch) for batch in _batches(rows, batch_size)]
+        self._write_batches(rel_jobs, parallel, lambda n: _report(progress, "relationships", n, n_rels))
         meta = {"graph_json": json.dumps(G.graph, ensure_ascii=False, default=str)}
         self._write(f"MERGE (m:{META_LABEL} {{id: 'graph'}}) SET m += $meta", meta=meta)
         logger.info("pushed %d nodes and %d relationships to %s", n_nodes, n_rels, self.settings.uri)

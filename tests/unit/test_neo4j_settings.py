@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import aieco
-from aieco.errors import DataValidationError, Neo4jAuthError, SchemaError
+from aieco.errors import DataValidationError, InvalidArgumentError, Neo4jAuthError, SchemaError
 from aieco.graph.schema import NodeType
 from aieco.neo4j.store import Neo4jSettings, Neo4jStore
 from tests.unit.fakes import CollectingRunner
@@ -152,3 +153,48 @@ def test_import_files_type_each_column_from_its_values(tmp_path: Path) -> None:
     assert first[cell["tags"]] == f"a{ARRAY_DELIMITER}b"
     assert (first[cell["mixed"]], second[cell["mixed"]]) == ("1", "x")
     assert files.n_nodes == eg.G.number_of_nodes()  # entities (the metadata node is apart)
+
+
+def test_parallel_push_writes_each_row_once_nodes_before_relationships() -> None:
+    eg = aieco.graph_from_synthetic(300, seed=3)
+    runner = CollectingRunner({"count(n)": (["n"], [[0]])})
+    seen: list[tuple[str, int]] = []
+    Neo4jStore(Neo4jSettings(password="x"), runner=runner).push(
+        eg, batch_size=40, parallel=3, progress=lambda what, n, total: seen.append((what, n))
+    )
+    writes = [(q, p["rows"]) for q, p in runner.writes() if "rows" in p]
+    node_rows = [r["id"] for q, rows in writes if "(n:" in q for r in rows]
+    rel_rows = [r["key"] for q, rows in writes if "]->(b)" in q for r in rows]
+    assert sorted(node_rows) == sorted(eg.G.nodes)
+    assert sorted(rel_rows) == sorted(k for _, _, k in eg.G.edges(keys=True))
+    kinds = ["node" if "(n:" in q else "rel" for q, _ in writes]
+    assert kinds == sorted(kinds)  # every node batch is written before the first relationship
+    assert sum(n for what, n in seen if what == "nodes") == eg.G.number_of_nodes()
+    assert sum(n for what, n in seen if what == "relationships") == eg.G.number_of_edges()
+
+
+def test_parallel_push_stops_at_the_first_failed_batch() -> None:
+    from aieco.errors import Neo4jConnectionError
+
+    class FailingRunner(CollectingRunner):
+        def write(self, query: str, params: Any) -> None:
+            super().write(query, params)
+            if "]->(b)" in query and len(self.calls) > 12:
+                raise Neo4jConnectionError("lost the connection")
+
+    eg = aieco.graph_from_synthetic(300, seed=3)
+    runner = FailingRunner({"count(n)": (["n"], [[0]])})
+    with pytest.raises(Neo4jConnectionError):
+        Neo4jStore(Neo4jSettings(password="x"), runner=runner).push(eg, batch_size=20, parallel=2)
+    rel_batches = -(-eg.G.number_of_edges() // 20)
+    sent = [q for q, _ in runner.writes() if "]->(b)" in q]
+    assert 1 <= len(sent) < rel_batches // 2  # the rest were never sent
+    assert not any("AiecoGraph" in q for q, _ in runner.writes())  # nor the closing metadata
+
+
+@pytest.mark.parametrize("parallel", [0, -1])
+def test_push_refuses_no_parallel_transactions(parallel: int) -> None:
+    with pytest.raises(InvalidArgumentError):
+        Neo4jStore(Neo4jSettings(password="x"), runner=CollectingRunner()).push(
+            aieco.graph_from_synthetic(30, seed=1), parallel=parallel
+        )
