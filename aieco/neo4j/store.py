@@ -65,9 +65,6 @@ def _rel_type(kind: str) -> str:
 INT64_BOUNDS = (-(2**63), 2**63 - 1)
 
 
-_ALWAYS_STORABLE = frozenset({str, bool, type(None)})
-
-
 def storable_problem(value: Any) -> str | None:
     """Why Neo4j cannot store ``value`` (an integer beyond 64 bits, NaN, ±infinity), or ``None``."""
     if isinstance(value, bool):
@@ -90,15 +87,38 @@ def _neo4j_value(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-_SCALARS = frozenset({str, bool, int, float})
+#: value types stored as they are, with nothing to check
+_PLAIN = frozenset({str, bool})
 
 
-def _props(attrs: Mapping[str, Any], drop: tuple[str, ...] = ("type",)) -> dict[str, Any]:
-    return {
-        k: v if type(v) in _SCALARS else _neo4j_value(v)
-        for k, v in attrs.items()
-        if k not in drop and v is not None
-    }
+def _stored_props(
+    attrs: Mapping[str, Any], owner: str, problems: list[Problem], own_key: str, own_value: str
+) -> dict[str, Any]:
+    """What Neo4j stores for one node or relationship: its attributes but ``type``, without
+    ``None``, non-scalar values as :func:`_neo4j_value` makes them, plus ``own_key``.
+
+    Values Neo4j cannot hold are added to ``problems``. A row of strings only (most rows) is
+    copied whole, without a look at each value.
+    """
+    props = dict(attrs)
+    del props["type"]
+    if not set(map(type, props.values())) <= _PLAIN:
+        low, high = INT64_BOUNDS
+        for k, v in list(props.items()):
+            kind = type(v)
+            if kind in _PLAIN:
+                continue
+            if v is None:
+                del props[k]
+            elif kind is int or kind is float:  # stored as they are, once in range
+                if not (low <= v <= high if kind is int else math.isfinite(v)):
+                    problems.append(Problem(owner, 0, k, storable_problem(v) or f"cannot store {v!r}"))
+            else:
+                if why := storable_problem(v):
+                    problems.append(Problem(owner, 0, k, why))
+                props[k] = _neo4j_value(v)
+    props[own_key] = own_value
+    return props
 
 
 def _report(
@@ -269,28 +289,24 @@ class Neo4jStore:
         if parallel < 1:
             raise InvalidArgumentError(f"parallel must be at least 1; got {parallel}")
         G = eg.G
-        # only numbers and lists can be unstorable: strings (most values) skip the call
-        problems = [
-            Problem(f"node {node}", 0, key, why)
-            for node, attrs in G.nodes(data=True)
-            for key, value in attrs.items()
-            if type(value) not in _ALWAYS_STORABLE and (why := storable_problem(value))
-        ] + [
-            Problem(f"relationship {key}", 0, name, why)
-            for _, _, key, attrs in G.edges(keys=True, data=True)
-            for name, value in attrs.items()
-            if type(value) not in _ALWAYS_STORABLE and (why := storable_problem(value))
-        ]
-        if problems:  # checked before the first write, so a push never fails half-way on a value
-            raise DataValidationError(problems)
+        problems: list[Problem] = []
+        names: dict[str, str] = {}  # type name → checked label or relationship type
         nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node, attrs in G.nodes(data=True):
-            nodes_by_label[_label(attrs["type"])].append({"id": node, "props": {**_props(attrs), "id": node}})
+            label = names.get(attrs["type"]) or names.setdefault(attrs["type"], _label(attrs["type"]))
+            props = _stored_props(attrs, f"node {node}", problems, "id", node)
+            nodes_by_label[label].append({"id": node, "props": props})
         rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for u, v, key, attrs in G.edges(keys=True, data=True):
-            rels_by_type[_rel_type(attrs["type"])].append(
-                {"from": u, "to": v, "key": key, "props": {**_props(attrs), "key": key}}
-            )
+        for u, neighbours in G.adjacency():  # the graph's own dicts: {v: {key: attrs}}
+            for v, by_key in neighbours.items():
+                for key, attrs in by_key.items():
+                    rel = names.get(attrs["type"]) or names.setdefault(
+                        attrs["type"], _rel_type(attrs["type"])
+                    )
+                    props = _stored_props(attrs, f"relationship {key}", problems, "key", key)
+                    rels_by_type[rel].append({"from": u, "to": v, "key": key, "props": props})
+        if problems:  # checked before the first write, so a push never fails half-way on a value
+            raise DataValidationError(problems)
         n_nodes = G.number_of_nodes()
         n_rels = G.number_of_edges()
         # every label and type was checked against the schema above, before any write
