@@ -128,7 +128,7 @@ def _report(
         progress(what, n, total)
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
@@ -194,7 +194,7 @@ class Neo4jStore:
         self.runner.write(query, params)
 
     def _write_batches(
-        self, jobs: list[tuple[str, list[dict[str, Any]]]], parallel: int, done: Callable[[int], object]
+        self, jobs: list[tuple[str, list[Any]]], parallel: int, done: Callable[[int], object]
     ) -> None:
         """Run ``(query, rows)`` write transactions, ``parallel`` at a time; ``done(len(rows))``
         after each, in this thread. The first failure stops the rest and is raised."""
@@ -210,7 +210,7 @@ class Neo4jStore:
                 for future in futures:
                     done(future.result())  # a worker's exception is raised here
 
-            def write(query: str, rows: list[dict[str, Any]]) -> int:
+            def write(query: str, rows: list[Any]) -> int:
                 self._write(query, rows=rows)
                 return len(rows)
 
@@ -291,12 +291,12 @@ class Neo4jStore:
         G = eg.G
         problems: list[Problem] = []
         names: dict[str, str] = {}  # type name → checked label or relationship type
-        nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        nodes_by_label: dict[str, list[Any]] = defaultdict(list)
         for node, attrs in G.nodes(data=True):
             label = names.get(attrs["type"]) or names.setdefault(attrs["type"], _label(attrs["type"]))
             props = _stored_props(attrs, f"node {node}", problems, "id", node)
-            nodes_by_label[label].append({"id": node, "props": props})
-        rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            nodes_by_label[label].append(props)  # holds "id"
+        rels_by_type: dict[str, list[Any]] = defaultdict(list)  # rows [from, to, props]
         for u, neighbours in G.adjacency():  # the graph's own dicts: {v: {key: attrs}}
             for v, by_key in neighbours.items():
                 for key, attrs in by_key.items():
@@ -304,7 +304,7 @@ class Neo4jStore:
                         attrs["type"], _rel_type(attrs["type"])
                     )
                     props = _stored_props(attrs, f"relationship {key}", problems, "key", key)
-                    rels_by_type[rel].append({"from": u, "to": v, "key": key, "props": props})
+                    rels_by_type[rel].append([u, v, props])  # props hold "key"
         if problems:  # checked before the first write, so a push never fails half-way on a value
             raise DataValidationError(problems)
         n_nodes = G.number_of_nodes()
@@ -319,21 +319,21 @@ class Neo4jStore:
         node_jobs = []
         for label, rows in nodes_by_label.items():
             if verb == "CREATE":
-                query = f"UNWIND $rows AS row CREATE (n:{BASE_LABEL}:{label}) SET n = row.props"
+                query = f"UNWIND $rows AS props CREATE (n:{BASE_LABEL}:{label}) SET n = props"
             else:
-                query = f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id}}) "
-                query += f"SET n = row.props SET n:{label}"
+                query = f"UNWIND $rows AS props MERGE (n:{BASE_LABEL} {{id: props.id}}) "
+                query += f"SET n = props SET n:{label}"
             node_jobs += [(query, batch) for batch in _batches(rows, batch_size)]
         self._write_batches(node_jobs, parallel, lambda n: _report(progress, "nodes", n, n_nodes))
         rel_jobs = []  # after every node is written: the relationships find their ends
         for rel, rows in rels_by_type.items():
             query = (
                 f"UNWIND $rows AS row "
-                f"MATCH (a:{BASE_LABEL} {{id: row.from}}) MATCH (b:{BASE_LABEL} {{id: row.to}}) "
+                f"MATCH (a:{BASE_LABEL} {{id: row[0]}}) MATCH (b:{BASE_LABEL} {{id: row[1]}}) "
                 + (
-                    f"CREATE (a)-[r:{rel}]->(b) SET r = row.props"
+                    f"CREATE (a)-[r:{rel}]->(b) SET r = row[2]"
                     if verb == "CREATE"
-                    else f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) SET r = row.props"
+                    else f"MERGE (a)-[r:{rel} {{key: row[2].key}}]->(b) SET r = row[2]"
                 )
             )
             rel_jobs += [(query, batch) for batch in _batches(rows, batch_size)]

@@ -60,9 +60,14 @@ def test_import_then_pull_is_exact(imported: LocalNeo4jServer, bundled: Ecosyste
             assert actual.to_dict("records") == expected.to_dict("records"), name
 
 
-def test_import_replaces_the_database(imported: LocalNeo4jServer, bundled: EcosystemGraph) -> None:
+def test_import_replaces_the_database(
+    imported: LocalNeo4jServer, bundled: EcosystemGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     small = aieco.graph_from_synthetic(300, seed=3)
+    monkeypatch.chdir(tmp_path)
     bulk_import(small, imported)
+    assert list(tmp_path.iterdir()) == []  # the importer's report is in the instance's logs
+    assert (imported.home / "logs" / "import.report").exists()
     with _store(imported) as store:
         assert (store.count_nodes(), store.count_relationships()) == (
             small.G.number_of_nodes(),

@@ -55,13 +55,14 @@ def test_push_sends_whitelisted_labels_and_every_value_as_a_parameter(already: i
     writes = runner.writes()
     assert all(hostile not in query for query, _ in writes)
     node_rows = [
-        row for q, p in writes if q.startswith(f"UNWIND $rows AS row {verb} (n:") for row in p["rows"]
+        row for q, p in writes if q.startswith(f"UNWIND $rows AS props {verb} (n:") for row in p["rows"]
     ]
     rel_rows = [row for q, p in writes if f"{verb} (a)-[r:" in q for row in p["rows"]]
     assert len(node_rows) == eg.G.number_of_nodes()  # every node once, in batches
     assert len(rel_rows) == eg.G.number_of_edges()
     assert max(len(p["rows"]) for q, p in writes if "rows" in p) == 25
-    assert next(r for r in node_rows if r["id"] == "co0")["props"]["name_en"] == hostile
+    assert next(r for r in node_rows if r["id"] == "co0")["name_en"] == hostile
+    assert {r[2]["key"] for r in rel_rows} == {k for _, _, k in eg.G.edges(keys=True)}
     labels = set()
     for q, _ in writes:
         labels |= set(re.findall(r"(?:SET n:|\(n:AiecoNode:)(\w+)", q))
@@ -164,7 +165,7 @@ def test_parallel_push_writes_each_row_once_nodes_before_relationships() -> None
     )
     writes = [(q, p["rows"]) for q, p in runner.writes() if "rows" in p]
     node_rows = [r["id"] for q, rows in writes if "(n:" in q for r in rows]
-    rel_rows = [r["key"] for q, rows in writes if "]->(b)" in q for r in rows]
+    rel_rows = [r[2]["key"] for q, rows in writes if "]->(b)" in q for r in rows]
     assert sorted(node_rows) == sorted(eg.G.nodes)
     assert sorted(rel_rows) == sorted(k for _, _, k in eg.G.edges(keys=True))
     kinds = ["node" if "(n:" in q else "rel" for q, _ in writes]

@@ -215,7 +215,9 @@ def run_importer(server: LocalNeo4jServer, files: ImportFiles) -> float:
     java = "java"
     command = [
         java, f"-Xmx{server.heap}", "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool",
-        "database", "import", "full", *IMPORTER_OPTIONS, *files.arguments(),
+        "database", "import", "full", *IMPORTER_OPTIONS,
+        # the importer's report goes to the instance's logs, not the caller's working directory
+        f"--report-file={server.home / 'logs' / 'import.report'}", *files.arguments(),
     ]  # fmt: skip
     env = {**os.environ, "NEO4J_CONF": str(conf), "NEO4J_HOME": str(server.home)}
     start = time.perf_counter()
