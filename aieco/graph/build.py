@@ -165,7 +165,7 @@ def _check_columns(
                 (i, "quote", f"a fact from document {cols['source'][i]!r} needs the quoted sentence")
             )
     for i, extras in enumerate(cols["see_also"]):
-        for extra in extras:
+        for extra in extras or ():
             if extra not in documents and extra not in data.failed_ids:
                 found.append((i, "see_also", f"unknown source {extra!r}"))
     keys = pd.Series(table.keys(), dtype=object)
@@ -292,11 +292,12 @@ def build_graph(
         files=list(data.files),
         sources=sorted(rec.id for rec, _ in data.sources),
     )
-    logger.info(
-        "built graph %r: %d nodes, %d edges from %d file(s)",
-        name,
-        G.number_of_nodes(),
-        G.number_of_edges(),
-        len(data.files),
-    )
+    if logger.isEnabledFor(logging.INFO):  # a MultiDiGraph counts its edges one node at a time
+        logger.info(
+            "built graph %r: %d nodes, %d edges from %d file(s)",
+            name,
+            G.number_of_nodes(),
+            G.number_of_edges(),
+            len(data.files),
+        )
     return EcosystemGraph(G)

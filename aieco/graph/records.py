@@ -50,7 +50,7 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _split_list(value: Any) -> Any:
-    if value is None:
+    if value is None or value == "":
         return []
     if isinstance(value, str):
         return [clean_text(part.strip()) for part in value.split("|") if part.strip()]
@@ -331,20 +331,25 @@ class RelationColumns:
     """Relationships of one big table, checked column-wise, as typed columns (``None`` = blank).
 
     Read by :mod:`aieco.loaders.columns`; the dataset checks and the graph builder read the
-    columns without one object per row. Each column holds one value per row, by CSV name.
+    columns without one object per row. Each column holds one value per row, by CSV name
+    (``None`` for a blank cell; a blank ``see_also`` too, not an empty list).
     """
 
     file: str
     lines: list[int]
     columns: dict[str, list[Any]] = field(default_factory=dict)
+    _keys: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def keys(self) -> list[str]:
-        """Each row's relationship id: its ``id``, or its endpoints, type and year."""
-        cols = (self.columns[c] for c in ("id", "from", "type", "to", "year"))
-        return [relation_key(*row) for row in zip(*cols, strict=True)]
+        """Each row's relationship id: its ``id``, or its endpoints, type and year (made once:
+        the columns are complete when the reader hands the table over)."""
+        if self._keys is None:
+            cols = (self.columns[c] for c in ("id", "from", "type", "to", "year"))
+            self._keys = [relation_key(*row) for row in zip(*cols, strict=True)]
+        return self._keys
 
     def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """``(from, to, key, properties)`` per row; each row's properties are built as consumed."""
@@ -353,7 +358,7 @@ class RelationColumns:
         cols = [self.columns[c] for c in names]
         ends = zip(self.columns["from"], self.columns["to"], self.keys(), strict=True)
         for (u, v, key), values in zip(ends, zip(*cols, strict=True), strict=True):
-            yield u, v, key, {n: x for n, x in zip(names, values, strict=True) if x is not None and x != []}
+            yield u, v, key, {n: x for n, x in zip(names, values, strict=True) if x is not None}
 
 
 @dataclass

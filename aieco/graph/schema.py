@@ -310,10 +310,13 @@ DERIVED_FIELDS: frozenset[str] = frozenset({"support"})
 LIST_FIELDS: frozenset[str] = frozenset({"aliases", "see_also"})
 
 
+_ENTITY_TYPE_NAMES: frozenset[str] = frozenset(t.value for t in ENTITY_TYPES)
+
+
 def is_entity_type(value: str) -> bool:
     """Tell whether ``value`` names an entity type (not Source, not Observation).
 
     >>> is_entity_type("Company"), is_entity_type("Observation"), is_entity_type("Startup")
     (True, False, False)
     """
-    return value in {t.value for t in ENTITY_TYPES}
+    return value in _ENTITY_TYPE_NAMES

@@ -100,22 +100,23 @@ def annotate_support(G: nx.MultiDiGraph) -> None:
     Rows without a quote (facts from public sources, which need none) get no ``support``.
     """
     public = {n for n, a in G.nodes(data=True) if a["type"] == NodeType.SOURCE.value and a.get("url")}
-    names = {
-        n: entity_names(a)
-        for n, a in G.nodes(data=True)
-        if a["type"] not in (NodeType.SOURCE.value, NodeType.OBSERVATION.value)
-    }
 
     def see_also(attrs: Mapping[str, Any]) -> list[str]:
         value = attrs.get("see_also") or []
         return value if isinstance(value, list) else [str(value)]
 
+    quoted: list[tuple[dict[str, Any], list[str]]] = []  # (attributes, what the row is about)
     for n, a in G.nodes(data=True):
-        if a["type"] == NodeType.SOURCE.value or not a.get("quote"):
-            continue
-        about = [a["subject"]] if a["type"] == NodeType.OBSERVATION.value else [n]
+        if a["type"] != NodeType.SOURCE.value and a.get("quote"):
+            quoted.append((a, [a["subject"]] if a["type"] == NodeType.OBSERVATION.value else [n]))
+    for u, neighbours in G.adjacency():  # the graph's own dicts: {v: {key: attrs}}
+        for v, by_key in neighbours.items():
+            for a in by_key.values():
+                if a.get("quote") and a["type"] not in _DERIVED:
+                    quoted.append((a, [u, v]))
+    nodes = G.nodes
+    not_entities = (NodeType.SOURCE.value, NodeType.OBSERVATION.value)
+    needed = {e for _, about in quoted for e in about if e in nodes and nodes[e]["type"] not in not_entities}
+    names = {e: entity_names(nodes[e]) for e in needed}  # only the entities a quote is about
+    for a, about in quoted:
         a["support"] = support_of(a["quote"], about, names, see_also=see_also(a), public=public)
-    for u, v, a in G.edges(data=True):
-        if a["type"] in _DERIVED or not a.get("quote"):
-            continue
-        a["support"] = support_of(a["quote"], [u, v], names, see_also=see_also(a), public=public)

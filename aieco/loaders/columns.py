@@ -130,17 +130,19 @@ def read_relations(
     first = frame.iloc[:, 0]
     keep = ~(first.str.startswith("#") | (frame == "").all(axis=1))
     frame, lines = frame[keep.to_numpy()], lines[keep.to_numpy()]
-    raw_frame = frame.copy()  # what the row path hands the model (after the spreadsheet guard)
+    # what the row path hands the model (after the spreadsheet guard): the cells stripped below
+    # keep their padded text here, for the flagged rows the model reads one by one
+    padded_cells: dict[str, pd.Series] = {}
     used = [c for c in frame.columns if (frame[c] != "").any()]
     for col in used:
         guarded = _flag_values(frame[col], lambda v: v.startswith("'")) if guards else None
         if guarded is not None and guarded.any():
             frame.loc[guarded, col] = frame.loc[guarded, col].map(from_spreadsheet)
-            raw_frame.loc[guarded, col] = frame.loc[guarded, col]
         if col == "type":  # the model does not strip the type: a padded one is flagged below
             continue
         padded = _flag_values(frame[col], lambda v: v != v.strip())
         if padded.any():
+            padded_cells[col] = frame.loc[padded, col].copy()
             frame.loc[padded, col] = frame.loc[padded, col].str.strip()
     for col in RELATION_FIELDS:
         if col not in frame.columns:
@@ -178,9 +180,14 @@ def read_relations(
     problems: list[Problem] = []
     from aieco.loaders.files import _problems_from  # the row path's own messages
 
+    flagged = np.flatnonzero(flag)
+    raw_frame = frame.iloc[flagged][list(header)].copy()  # only the flagged rows, as read
+    for col, cells in padded_cells.items():
+        back = cells[cells.index.isin(raw_frame.index)]
+        raw_frame.loc[back.index, col] = back
     raw_rows = raw_frame.to_numpy(dtype=object)
-    for i in np.flatnonzero(flag).tolist():
-        raw = dict(zip(raw_frame.columns, raw_rows[i].tolist(), strict=True))
+    for j, i in enumerate(flagged.tolist()):
+        raw = dict(zip(raw_frame.columns, raw_rows[j].tolist(), strict=True))
         line = int(lines[i])
         try:
             checked.relations.append((RelationRecord.model_validate(raw), Origin(origin_file, line)))
@@ -192,13 +199,13 @@ def read_relations(
     for col in RELATION_FIELDS:
         s = good[col]
         if not (s != "").any():
-            out.columns[col] = [[] for _ in blank] if col == "see_also" else list(blank)
+            out.columns[col] = list(blank)
         elif col in _INT_FIELDS:
             out.columns[col] = _ints(s)
         elif col in _FLOAT_FIELDS:
             out.columns[col] = _floats(s)
         elif col == "see_also":
-            out.columns[col] = [list(_see_also(x) or ()) for x in s.tolist()]
+            out.columns[col] = [list(_see_also(x) or ()) or None for x in s.tolist()]
         else:
             out.columns[col] = [x if x else None for x in s.tolist()]
     return out, checked, problems

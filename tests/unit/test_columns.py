@@ -72,6 +72,8 @@ BAD_CELLS = [  # (row of relations.csv, column, value): each breaks one rule
     (13, "rank", "0"),
     (14, "count", "-3"),
     (15, "year", "+2020"),  # flagged by the columns, accepted by the model: same as the row path
+    (16, "year", " 20x0 "),  # padded and wrong: the model gets the padded text, as on the row path
+    (17, "source", " Bad Id "),
 ]
 
 
