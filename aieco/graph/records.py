@@ -42,6 +42,8 @@ _DATE_RE = re.compile(f"^{DATE_PATTERN}$")
 
 
 def _blank_to_none(value: Any) -> Any:
+    if value == "":  # most cells of a wide table
+        return None
     if isinstance(value, str) and not value.strip():
         return None
     if isinstance(value, str):

@@ -223,7 +223,9 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
                         )
                     )
                     continue
-                raw = {h: from_spreadsheet(c) for h, c in zip(header, cells, strict=True)}
+                raw = {
+                    h: from_spreadsheet(c) if c[:1] == "'" else c for h, c in zip(header, cells, strict=True)
+                }
                 _add(data, kind, raw, Origin(name, row), problems)
     except csv.Error as exc:
         line = reader.line_num if reader is not None else 0
