@@ -7,7 +7,11 @@ aieco's four CSV tables (not timed), then in fresh processes, one measurement ea
   provenance), all-or-nothing, into an ``EcosystemGraph``;
 * **peer**: pandas ``read_csv`` of the same ``relations.csv`` and ``entities.csv`` and
   NetworkX's own ``from_pandas_edgelist`` into a MultiDiGraph with every column as an edge
-  attribute, plus the entities as nodes with their columns — the graph, without checks.
+  attribute, plus the entities as nodes with their columns — the graph, without checks;
+* **floor**: what NetworkX alone costs — the relationships already in memory as Python lists
+  (endpoints, keys, one attribute dict per row of the non-blank cells), then only
+  ``MultiDiGraph.add_edges_from``: its seconds, and the memory the graph holds at the end
+  (attribute dicts, their strings and NetworkX's adjacency dicts, read from /proc/self/statm).
 
 Reports seconds and peak RSS (``ru_maxrss`` of the child) and the ratios aieco / peer.
 Results: benchmarks/results/load.json.
@@ -52,6 +56,30 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(took, G.number_of_nodes(), G.number_of_edges(), peak)
 """
 
+FLOOR = """
+import gc, sys, time
+import networkx as nx
+import pandas as pd
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096
+base = rss()
+rels = pd.read_csv(f"{sys.argv[1]}/relations.csv", dtype=str, keep_default_na=False)
+cols = [c for c in rels.columns if (rels[c] != "").any() and c not in ("from", "to", "id")]
+records = [{k: v for k, v in zip(cols, row) if v} for row in zip(*(rels[c].tolist() for c in cols))]
+u, v = rels["from"].tolist(), rels["to"].tolist()
+ids = rels["id"].tolist() if "id" in rels.columns else [""] * len(u)
+keys = [i or f"{a}|{r['type']}|{b}|{r.get('year', '')}" for i, a, b, r in zip(ids, u, v, records)]
+del rels
+gc.collect()
+start = time.perf_counter()
+G = nx.MultiDiGraph()
+G.add_edges_from(zip(u, v, keys, records))
+took = time.perf_counter() - start
+del u, v, ids, keys, records
+gc.collect()
+print(took, G.number_of_nodes(), G.number_of_edges(), (rss() - base) // 1024)
+"""
+
 
 def measure(code: str, folder: str) -> dict[str, float]:
     """Run ``code`` in a fresh interpreter; its seconds and its own peak RSS (``ru_maxrss``)."""
@@ -81,6 +109,8 @@ def main() -> None:
         folder = str(Path(tmp) / "tables")
         peer = measure(PEER, folder)
         ours = measure(AIECO, folder)
+        floor = measure(FLOOR, folder)
+        floor["holds_mb"] = floor.pop("peak_rss_mb")  # what the graph holds, not a peak
     result = {
         "benchmark": "load CSV tables into a graph",
         "command": f"python benchmarks/bench_load.py --nodes {args.nodes}",
@@ -89,6 +119,7 @@ def main() -> None:
         "prepare_s": prepared,
         "aieco": ours,
         "peer_pandas_networkx": peer,
+        "floor_networkx_add_edges_from": floor,
         "ratio_seconds": round(ours["seconds"] / peer["seconds"], 2),
         "ratio_peak_rss": round(ours["peak_rss_mb"] / peer["peak_rss_mb"], 2),
     }
