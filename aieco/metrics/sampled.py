@@ -71,6 +71,17 @@ def _distance_blocks(H: nx.Graph, chosen: list[object], engine: MetricEngine) ->
         yield row[None, :]
 
 
+def _components(H: nx.Graph, engine: MetricEngine) -> list[set[object]]:
+    """The connected components of an undirected graph (igraph's, on the shared conversion)."""
+    if pick(engine, H) != "igraph":
+        return list(nx.connected_components(H))
+    g, order = to_igraph(H)
+    groups: dict[int, set[object]] = {}
+    for node, member in zip(order, g.connected_components().membership, strict=True):
+        groups.setdefault(member, set()).add(node)
+    return list(groups.values())
+
+
 def _tallies(H: nx.Graph, chosen: list[object], engine: MetricEngine) -> tuple[np.ndarray, ...]:
     n = H.number_of_nodes()
     inverse, total, reached = np.zeros(n), np.zeros(n), np.zeros(n)
@@ -105,17 +116,18 @@ def closeness_sampled(H: nx.Graph, *, k: int, seed: int = 0, engine: MetricEngin
     chosen = pivots(H, k, seed)
     _, total, reached, others = _tallies(H, chosen, engine)
     nodes = list(H.nodes())
+    components = [] if H.is_directed() else _components(H, engine)
     if H.is_directed():
         reach = (n - 1) * np.divide(reached, others, out=np.zeros_like(reached), where=others > 0)
     else:
-        size = {v: len(c) for c in nx.connected_components(H) for v in c}
+        size = {v: len(c) for c in components for v in c}
         reach = np.array([size[v] - 1 for v in nodes], dtype=float)
     mean = np.divide(total, reached, out=np.zeros_like(total), where=reached > 0)
     values = np.divide(reach / (n - 1), mean, out=np.zeros_like(mean), where=mean > 0)
     scores = {v: float(x) for v, x in zip(nodes, values, strict=True)}
     if not H.is_directed():  # components no pivot fell into: small, so exact
         hit = set(chosen)
-        for component in nx.connected_components(H):
+        for component in components:
             if len(component) > 1 and not component & hit:
                 exact = nx.closeness_centrality(H.subgraph(component))
                 r = len(component)

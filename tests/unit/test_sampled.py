@@ -27,9 +27,10 @@ def test_with_every_node_a_pivot_the_estimate_is_exact(engine: str) -> None:
     assert closeness == pytest.approx(C.closeness(G))
 
 
-def test_components_without_a_pivot_are_computed_exactly() -> None:
+@pytest.mark.parametrize("engine", ["networkx", "igraph"])
+def test_components_without_a_pivot_are_computed_exactly(engine: str) -> None:
     G = nx.disjoint_union(nx.complete_graph(50), nx.path_graph(3))
-    estimate = closeness_sampled(G, k=5, seed=0)
+    estimate = closeness_sampled(G, k=5, seed=0, engine=engine)  # type: ignore[arg-type]
     exact = C.closeness(G)
     assert estimate[51] == pytest.approx(exact[51])  # the path's middle (no pivot there, almost surely)
 
