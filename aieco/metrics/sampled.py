@@ -116,8 +116,9 @@ def closeness_sampled(H: nx.Graph, *, k: int, seed: int = 0, engine: MetricEngin
     chosen = pivots(H, k, seed)
     _, total, reached, others = _tallies(H, chosen, engine)
     nodes = list(H.nodes())
-    components = [] if H.is_directed() else _components(H, engine)
-    if H.is_directed():
+    directed = H.is_directed()
+    components = [] if directed else _components(H, engine)  # found once, used twice
+    if directed:
         reach = (n - 1) * np.divide(reached, others, out=np.zeros_like(reached), where=others > 0)
     else:
         size = {v: len(c) for c in components for v in c}
@@ -125,7 +126,7 @@ def closeness_sampled(H: nx.Graph, *, k: int, seed: int = 0, engine: MetricEngin
     mean = np.divide(total, reached, out=np.zeros_like(total), where=reached > 0)
     values = np.divide(reach / (n - 1), mean, out=np.zeros_like(mean), where=mean > 0)
     scores = {v: float(x) for v, x in zip(nodes, values, strict=True)}
-    if not H.is_directed():  # components no pivot fell into: small, so exact
+    if not directed:  # components no pivot fell into: small, so exact
         hit = set(chosen)
         for component in components:
             if len(component) > 1 and not component & hit:

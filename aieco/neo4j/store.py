@@ -61,6 +61,25 @@ def _rel_type(kind: str) -> str:
         raise SchemaError(f"{kind!r} is not a relationship type of the schema") from None
 
 
+def labelled_nodes(G: nx.MultiDiGraph) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """``(label, id, attributes)`` of every node; each type checked against the schema once."""
+    labels: dict[str, str] = {}
+    for node, attrs in G.nodes(data=True):
+        kind = attrs["type"]
+        yield labels.get(kind) or labels.setdefault(kind, _label(kind)), node, attrs
+
+
+def typed_relationships(G: nx.MultiDiGraph) -> Iterator[tuple[str, Any, Any, str, dict[str, Any]]]:
+    """``(type, from, to, key, attributes)`` of every relationship, from the graph's own dicts;
+    each type checked against the schema once."""
+    types: dict[str, str] = {}
+    for u, neighbours in G.adjacency():  # {v: {key: attrs}}
+        for v, by_key in neighbours.items():
+            for key, attrs in by_key.items():
+                kind = attrs["type"]
+                yield types.get(kind) or types.setdefault(kind, _rel_type(kind)), u, v, key, attrs
+
+
 #: The integers Neo4j stores (64-bit signed).
 INT64_BOUNDS = (-(2**63), 2**63 - 1)
 
@@ -290,21 +309,14 @@ class Neo4jStore:
             raise InvalidArgumentError(f"parallel must be at least 1; got {parallel}")
         G = eg.G
         problems: list[Problem] = []
-        names: dict[str, str] = {}  # type name → checked label or relationship type
         nodes_by_label: dict[str, list[Any]] = defaultdict(list)
-        for node, attrs in G.nodes(data=True):
-            label = names.get(attrs["type"]) or names.setdefault(attrs["type"], _label(attrs["type"]))
+        for label, node, attrs in labelled_nodes(G):
             props = _stored_props(attrs, f"node {node}", problems, "id", node)
             nodes_by_label[label].append(props)  # holds "id"
         rels_by_type: dict[str, list[Any]] = defaultdict(list)  # rows [from, to, props]
-        for u, neighbours in G.adjacency():  # the graph's own dicts: {v: {key: attrs}}
-            for v, by_key in neighbours.items():
-                for key, attrs in by_key.items():
-                    rel = names.get(attrs["type"]) or names.setdefault(
-                        attrs["type"], _rel_type(attrs["type"])
-                    )
-                    props = _stored_props(attrs, f"relationship {key}", problems, "key", key)
-                    rels_by_type[rel].append([u, v, props])  # props hold "key"
+        for rel, u, v, key, attrs in typed_relationships(G):
+            props = _stored_props(attrs, f"relationship {key}", problems, "key", key)
+            rels_by_type[rel].append([u, v, props])  # props hold "key"
         if problems:  # checked before the first write, so a push never fails half-way on a value
             raise DataValidationError(problems)
         n_nodes = G.number_of_nodes()

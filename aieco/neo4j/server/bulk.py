@@ -41,10 +41,10 @@ from aieco.neo4j.store import (
     BASE_LABEL,
     INT64_BOUNDS,
     META_LABEL,
-    _label,
     _neo4j_value,
-    _rel_type,
+    labelled_nodes,
     storable_problem,
+    typed_relationships,
 )
 
 logger = logging.getLogger(__name__)
@@ -99,8 +99,8 @@ def _typed_column(
         return "boolean", [None if v is None else ("true" if v else "false") for v in values]
     if kinds <= {int, float}:
         present = [v for v in values if v is not None]
-        finite = float in kinds and not all(map(math.isfinite, present))
-        if finite or min(present) < INT64_BOUNDS[0] or max(present) > INT64_BOUNDS[1]:
+        nonfinite = float in kinds and not all(map(math.isfinite, present))
+        if nonfinite or min(present) < INT64_BOUNDS[0] or max(present) > INT64_BOUNDS[1]:
             problems.extend(
                 Problem(owner, 0, key, why)
                 for owner, v in zip(owners, values, strict=True)
@@ -159,25 +159,20 @@ def write_import_files(eg: EcosystemGraph, folder: str | Path) -> ImportFiles:
     """Write the importer's CSV files for ``eg`` into ``folder`` (checked before any write)."""
     G = eg.G
     problems: list[Problem] = []
-    names: dict[str, str] = {}  # type name → checked label or relationship type
     nodes: dict[str, tuple[list[str], list[dict[str, Any]]]] = defaultdict(lambda: ([], []))
-    for node, attrs in G.nodes(data=True):
-        label = names.get(attrs["type"]) or names.setdefault(attrs["type"], _label(attrs["type"]))
+    for label, node, attrs in labelled_nodes(G):
         ids, rows = nodes[label]
         ids.append(node)
         rows.append(attrs)
     rels: dict[str, tuple[list[str], list[str], list[str], list[dict[str, Any]]]] = defaultdict(
         lambda: ([], [], [], [])
     )
-    for u, neighbours in G.adjacency():  # the graph's own dicts: {v: {key: attrs}}
-        for v, by_key in neighbours.items():
-            for key, attrs in by_key.items():
-                rel = names.get(attrs["type"]) or names.setdefault(attrs["type"], _rel_type(attrs["type"]))
-                src, dst, keys, rows = rels[rel]
-                src.append(u)
-                dst.append(v)
-                keys.append(key)
-                rows.append(attrs)
+    for rel, u, v, key, attrs in typed_relationships(G):
+        src, dst, keys, rows = rels[rel]
+        src.append(u)
+        dst.append(v)
+        keys.append(key)
+        rows.append(attrs)
     out = ImportFiles(Path(folder))
     writers = []
     for label, (ids, rows) in sorted(nodes.items()):
