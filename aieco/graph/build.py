@@ -22,6 +22,7 @@ from aieco.errors import DataValidationError, Problem
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.records import (
     Dataset,
+    EntityColumns,
     EntityRecord,
     ObservationRecord,
     Origin,
@@ -67,8 +68,8 @@ def check_dataset(data: Dataset) -> list[Problem]:
 
     for src, origin in data.sources:
         claim(src.id, NodeType.SOURCE, origin)
-    for ent, origin in data.entities:
-        claim(ent.id, ent.type, origin)
+    for ent_id, ent_kind, origin in _entity_claims(data):
+        claim(ent_id, ent_kind, origin)
     for obs, origin in data.observations:
         claim(obs.id, NodeType.OBSERVATION, origin)
 
@@ -104,6 +105,8 @@ def check_dataset(data: Dataset) -> list[Problem]:
         check_provenance(ent, origin)
         if ent.coord_source:
             check_source_ref(ent.coord_source, "coord_source", origin)
+    for entities in data.entity_columns:
+        problems += _check_entity_columns(entities, data, documents)
 
     rel_keys: dict[str, Origin] = {}
     for rel, origin in data.relations:
@@ -138,6 +141,59 @@ def check_dataset(data: Dataset) -> list[Problem]:
         if obs.relative_to:
             check_entity_ref(obs.relative_to, "relative_to", origin)
     return problems
+
+
+_TYPE_BY_NAME: dict[str, NodeType] = {t.value: t for t in NodeType}
+
+
+def _entity_claims(data: Dataset) -> list[tuple[str, NodeType, Origin]]:
+    """Every entity's id, type and origin, in file and line order (records and columns mixed, as
+    the row path would have read them), so that a duplicate is reported where the row path does."""
+    claims = [(ent.id, ent.type, origin) for ent, origin in data.entities]
+    if not data.entity_columns:
+        return claims
+    for table in data.entity_columns:
+        cols = table.columns
+        origins = (Origin(table.file, line) for line in table.lines)
+        claims += zip(cols["id"], map(_TYPE_BY_NAME.__getitem__, cols["type"]), origins, strict=True)
+    rank = {name: i for i, name in enumerate(data.files)}
+    claims.sort(key=lambda c: (rank.get(c[2].file, len(rank)), c[2].row))
+    return claims
+
+
+def _check_entity_columns(
+    table: EntityColumns, data: Dataset, documents: dict[str, SourceRecord]
+) -> list[Problem]:
+    """:func:`check_dataset`'s provenance rules on a column-wise entities table."""
+    found: list[Problem] = []
+    cols = table.columns
+
+    def unknown(ref: str) -> bool:
+        return ref not in documents and ref not in data.failed_ids
+
+    rows = zip(
+        table.lines, cols["source"], cols["quote"], cols["see_also"], cols["coord_source"], strict=True
+    )
+    for line, source, quote, see_also, coord_source in rows:
+        if unknown(source):
+            found.append(Problem(table.file, line, "source", f"unknown source {source!r}"))
+        else:
+            doc = documents.get(source)
+            if doc is not None and doc.file and not quote:
+                found.append(
+                    Problem(
+                        table.file,
+                        line,
+                        "quote",
+                        f"a fact from document {doc.id!r} needs the quoted sentence",
+                    )
+                )
+        for extra in see_also or ():
+            if unknown(extra):
+                found.append(Problem(table.file, line, "see_also", f"unknown source {extra!r}"))
+        if coord_source and unknown(coord_source):
+            found.append(Problem(table.file, line, "coord_source", f"unknown source {coord_source!r}"))
+    return found
 
 
 def _check_columns(
@@ -264,6 +320,8 @@ def build_graph(
     G = nx.MultiDiGraph()
     G.add_nodes_from((rec.id, _node_attrs(rec)) for rec, _ in data.sources)
     G.add_nodes_from((rec.id, _node_attrs(rec)) for rec, _ in data.entities)
+    for entities in data.entity_columns:
+        G.add_nodes_from(entities.nodes())
     G.add_nodes_from((rec.id, _node_attrs(rec)) for rec, _ in data.observations)
     for rel, _ in data.relations:
         attrs = rel.properties()

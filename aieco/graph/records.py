@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -329,38 +329,84 @@ class Origin:
 
 
 @dataclass
-class RelationColumns:
-    """Relationships of one big table, checked column-wise, as typed columns (``None`` = blank).
+class TableColumns:
+    """Rows of one big table, checked column-wise, as typed columns (``None`` = blank).
 
     Read by :mod:`aieco.loaders.columns`; the dataset checks and the graph builder read the
     columns without one object per row. Each column holds one value per row, by CSV name
-    (``None`` for a blank cell; a blank ``see_also`` too, not an empty list).
+    (``None`` for a blank cell; a blank list cell too, not an empty list). Columns blank on
+    every row may share one list: the columns are read, never changed.
     """
 
     file: str
-    lines: list[int]
+    #: each row's line in its file (the header is line 1)
+    lines: Sequence[int]
     columns: dict[str, list[Any]] = field(default_factory=dict)
-    _keys: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def row_dicts(self, names: Iterable[str]) -> list[dict[str, Any]]:
+        """One dict per row of the named columns' non-blank cells, built a column at a time.
+
+        >>> t = TableColumns("t.csv", [2, 3], {"a": [1, None], "b": ["x", "y"], "c": [None, None]})
+        >>> t.row_dicts(["a", "b", "c"])
+        [{'b': 'x', 'a': 1}, {'b': 'y'}]
+        """
+        blanks = {c: self.columns[c].count(None) for c in names}  # counted in C, not per cell in Python
+        filled = [c for c in names if blanks[c] < len(self)]
+        dense = [c for c in filled if blanks[c] == 0]
+        if len(dense) == 1:
+            (only,) = dense
+            rows = [{only: x} for x in self.columns[only]]
+        elif dense:
+            rows = [
+                dict(zip(dense, values, strict=True))
+                for values in zip(*(self.columns[c] for c in dense), strict=True)
+            ]
+        else:
+            rows = [{} for _ in range(len(self))]
+        for c in filled:
+            if c in dense:
+                continue
+            for row, x in zip(rows, self.columns[c], strict=True):
+                if x is not None:
+                    row[c] = x
+        return rows
+
+
+@dataclass
+class EntityColumns(TableColumns):
+    """Entities of one big table, checked column-wise (``type`` holds the type's name)."""
+
+    def nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, properties)`` per row, the properties as :meth:`EntityRecord.properties` gives them."""
+        names = [c for c in self.columns if c != "id"]
+        return zip(self.columns["id"], self.row_dicts(names), strict=True)
+
+
+@dataclass
+class RelationColumns(TableColumns):
+    """Relationships of one big table, checked column-wise."""
+
+    _keys: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def keys(self) -> list[str]:
         """Each row's relationship id: its ``id``, or its endpoints, type and year (made once:
         the columns are complete when the reader hands the table over)."""
         if self._keys is None:
-            cols = (self.columns[c] for c in ("id", "from", "type", "to", "year"))
-            self._keys = [relation_key(*row) for row in zip(*cols, strict=True)]
+            given = self.columns["id"]
+            if None not in given:
+                self._keys = given
+            else:
+                cols = (self.columns[c] for c in ("id", "from", "type", "to", "year"))
+                self._keys = [relation_key(*row) for row in zip(*cols, strict=True)]
         return self._keys
 
     def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        """``(from, to, key, properties)`` per row; each row's properties are built as consumed."""
-        # columns blank on every row are skipped once, not per row
-        names = [c for c in self.columns if c not in ("id", "from", "to") and any(self.columns[c])]
-        cols = [self.columns[c] for c in names]
-        ends = zip(self.columns["from"], self.columns["to"], self.keys(), strict=True)
-        for (u, v, key), values in zip(ends, zip(*cols, strict=True), strict=True):
-            yield u, v, key, {n: x for n, x in zip(names, values, strict=True) if x is not None}
+        """``(from, to, key, properties)`` per row."""
+        names = [c for c in self.columns if c not in ("id", "from", "to")]
+        return zip(self.columns["from"], self.columns["to"], self.keys(), self.row_dicts(names), strict=True)
 
 
 @dataclass
@@ -374,7 +420,8 @@ class Dataset:
     files: list[str] = field(default_factory=list)
     #: ids of rows that failed their own validation (references to them are not re-reported)
     failed_ids: set[str] = field(default_factory=set)
-    #: big relation tables read column-wise (see :class:`RelationColumns`)
+    #: big entity and relation tables read column-wise (see :class:`TableColumns`)
+    entity_columns: list[EntityColumns] = field(default_factory=list)
     relation_columns: list[RelationColumns] = field(default_factory=list)
 
     def extend(self, other: Dataset) -> None:
@@ -385,4 +432,5 @@ class Dataset:
         self.observations += other.observations
         self.files += other.files
         self.failed_ids |= other.failed_ids
+        self.entity_columns += other.entity_columns
         self.relation_columns += other.relation_columns

@@ -37,10 +37,12 @@ from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.io import NODE_LINK_KEYS
 from aieco.graph.records import (
     Dataset,
+    EntityColumns,
     EntityRecord,
     FieldError,
     ObservationRecord,
     Origin,
+    RelationColumns,
     RelationRecord,
     SourceRecord,
 )
@@ -60,7 +62,7 @@ logger = logging.getLogger(__name__)
 #: The header of a claims ledger (see :mod:`aieco.loaders.ledger`), which a data folder may hold.
 LEDGER_HEADER: tuple[str, ...] = ("id", "source", "sentence", "kind", "rows", "reason")
 
-#: Relation tables from this size up are read column-wise (see :mod:`aieco.loaders.columns`).
+#: Entity and relation tables from this size up are read column-wise (see :mod:`aieco.loaders.columns`).
 COLUMN_WISE_FROM_BYTES = 2 * 1024**2
 
 #: The largest file aieco reads (bytes); ``AIECO_MAX_FILE_BYTES`` changes it.
@@ -119,9 +121,11 @@ def _problems_from(error: ValidationError, file: str, row: int) -> list[Problem]
     return problems
 
 
-def _add(
+def add_row(
     data: Dataset, kind: TableKind, raw: dict[str, Any], origin: Origin, problems: list[Problem]
 ) -> None:
+    """Validate one row with its kind's model: add the record, or its problems (and its id to
+    ``data.failed_ids``, so references to it are not reported again)."""
     try:
         record = _MODELS[kind].model_validate(raw)
     except ValidationError as exc:
@@ -196,14 +200,17 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
             unknown = [h for h in header if h not in _COLUMNS[kind]]
             if unknown:
                 return data, [Problem(name, 1, col, f"unknown column for a {kind} table") for col in unknown]
-            if kind == "relations" and path.stat().st_size >= COLUMN_WISE_FROM_BYTES:
-                from aieco.loaders.columns import read_relations
+            if kind in ("entities", "relations") and path.stat().st_size >= COLUMN_WISE_FROM_BYTES:
+                from aieco.loaders.columns import read_table
 
-                fast = read_relations(path, header, name)
+                fast = read_table(path, header, name, kind)
                 if fast is not None:
-                    columns, flagged, found = fast
-                    data.relation_columns.append(columns)
-                    data.relations += flagged.relations
+                    table, flagged, found = fast
+                    if isinstance(table, EntityColumns):
+                        data.entity_columns.append(table)
+                    elif isinstance(table, RelationColumns):
+                        data.relation_columns.append(table)
+                    data.extend(flagged)
                     return data, found
             start = 2
             for cells in reader:
@@ -226,7 +233,7 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
                 raw = {
                     h: from_spreadsheet(c) if c[:1] == "'" else c for h, c in zip(header, cells, strict=True)
                 }
-                _add(data, kind, raw, Origin(name, row), problems)
+                add_row(data, kind, raw, Origin(name, row), problems)
     except csv.Error as exc:
         line = reader.line_num if reader is not None else 0
         problems.append(Problem(name, line, "", f"malformed CSV: {exc} (an unbalanced quote?)"))
@@ -250,17 +257,17 @@ def dataset_from_graph(G: nx.MultiDiGraph, *, file: str = "<graph>") -> tuple[Da
         kind_name = attrs.get("type")
         origin = Origin(f"{file} (nodes)", row)
         if kind_name == NodeType.SOURCE.value:
-            _add(data, "sources", raw, origin, problems)
+            add_row(data, "sources", raw, origin, problems)
         elif kind_name == NodeType.OBSERVATION.value:
-            _add(data, "observations", raw, origin, problems)
+            add_row(data, "observations", raw, origin, problems)
         else:
-            _add(data, "entities", {**raw, "type": kind_name}, origin, problems)
+            add_row(data, "entities", {**raw, "type": kind_name}, origin, problems)
     derived = {r.value for r in DERIVED_RELS}
     for row, (u, v, key, attrs) in enumerate(G.edges(keys=True, data=True), start=1):
         if attrs.get("type") in derived:
             continue
         raw = {k: v for k, v in attrs.items() if k not in DERIVED_FIELDS} | {"id": key, "from": u, "to": v}
-        _add(data, "relations", raw, Origin(f"{file} (edges)", row), problems)
+        add_row(data, "relations", raw, Origin(f"{file} (edges)", row), problems)
     return data, problems
 
 

@@ -1,8 +1,9 @@
-"""Big relation tables read column-wise give the row path's graph, and its problems, exactly."""
+"""Big entity and relation tables read column-wise give the row path's graph, and its problems, exactly."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,22 +24,31 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _load(folder: Path, *, column_wise: bool, monkeypatch: pytest.MonkeyPatch) -> EcosystemGraph:
+def _load(
+    folder: Path,
+    *,
+    column_wise: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    read_by_columns: dict[str, bool] | None = None,
+) -> EcosystemGraph:
+    """Load ``folder`` with every entities and relations table read column-wise, or none of them;
+    the column-wise reader must really be the one that read them (it may hand a file back)."""
     monkeypatch.setattr(files, "COLUMN_WISE_FROM_BYTES", 0 if column_wise else 10**15)
     monkeypatch.setattr(columns, "COLUMN_WISE_FROM_ROWS", 1)
-    read = columns.read_relations
-    used: list[bool] = []
+    read = columns.read_table
+    used: dict[str, bool] = {}
 
     def spy(*args: object) -> object:
         result = read(*args)  # type: ignore[arg-type]
-        used.append(result is not None)
+        used[str(args[3])] = result is not None
         return result
 
-    monkeypatch.setattr(columns, "read_relations", spy)
+    monkeypatch.setattr(columns, "read_table", spy)
     try:
         return graph_from_files([folder])
     finally:
-        assert used == ([True] if column_wise else []), "the column-wise reader was not the one used"
+        expected = read_by_columns or {"entities": True, "relations": True}
+        assert used == (expected if column_wise else {}), "the column-wise reader was not the one used"
 
 
 def _content(
@@ -104,3 +114,150 @@ def test_column_wise_reports_the_row_paths_problems(
     assert (
         len(found[True]) >= len(BAD_CELLS) - 1 + 1
     )  # every broken row but the accepted one, and the duplicate
+
+
+def _rewrite(
+    folder: Path, name: str, edit: Callable[[list[dict[str, str]]], None], *, crlf: bool = False
+) -> None:
+    with (folder / name).open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    header = list(rows[0])
+    edit(rows)
+    with (folder / name).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\r\n" if crlf else "\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _copy(tables: Path, to: Path) -> Path:
+    to.mkdir()
+    for name in ("sources.csv", "entities.csv", "relations.csv", "observations.csv"):
+        (to / name).write_bytes((tables / name).read_bytes())
+    return to
+
+
+def _enrich(rows: list[dict[str, str]]) -> None:
+    """Cells of every kind an entities table holds, quoted ones among them."""
+    by_type: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_type.setdefault(row["type"], []).append(row)
+    for i, row in enumerate(by_type["Company"][:200]):
+        row["aliases"] = f"Alias {i}|别名{i}| 別名{i} "
+        row["description"] = f"Makes models, chips and tools ({i})"  # a comma: a quoted cell
+        row["name_ja"] = f"会社{i}"
+        row["year"] = str(2000 + i % 20)
+        row["date"] = f"20{10 + i % 10}-0{1 + i % 9}"
+        row["url"] = f"https://example.org/co/{i}"
+    for i, row in enumerate(by_type["Plan"][:50]):
+        row["period_start"], row["period_end"] = "2017", str(2020 + i % 10)
+    for row in by_type["City"][:20]:
+        row["lon"] = f"-{row['lon'].lstrip('-')}"  # west of Greenwich
+        row["name_zh_hant"] = row["name_zh_hans"].replace("城市", "城市·")
+    by_type["University"][0]["name_en"] = " Padded University "  # kept as written by the model
+    by_type["University"][1]["note"] = "  padded note  "  # stripped by the model
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+def test_column_wise_entities_give_the_row_paths_graph(
+    tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool
+) -> None:
+    folder = _copy(tables, tmp_path / "rich")
+    _rewrite(folder, "entities.csv", _enrich, crlf=crlf)
+    assert '"' in (folder / "entities.csv").read_text(encoding="utf-8")
+    fast = _load(folder, column_wise=True, monkeypatch=monkeypatch)
+    slow = _load(folder, column_wise=False, monkeypatch=monkeypatch)
+    assert _content(fast) == _content(slow)
+    co = fast.G.nodes["co0"]  # the first company, as _enrich wrote it, read back typed
+    assert co["aliases"] == ["Alias 0", "别名0", "別名0"]
+    assert (co["year"], co["date"]) == (2000, "2010-01")
+    assert fast.G.nodes["plan0"]["period_end"] == 2020
+    assert fast.G.nodes["city0"]["lon"] < 0
+
+
+BAD_ENTITY_CELLS = [  # (column, value), each on its own company's row: each breaks one rule (or seems to)
+    ("type", "Startup"),  # unknown type
+    ("type", " Company"),  # padded: flagged by the columns, accepted by the model
+    ("id", "Bad Id"),
+    ("source", "no-such-source"),
+    ("year", "20x0"),
+    ("date", "2023-02-30"),
+    ("aliases", "one|bell\x07"),  # a control character in a list item
+    ("name_en", "esc\x1b[2J"),
+    ("see_also", "no-such-source"),
+    ("period_start", "2020"),  # a period on something that is not a plan or a ranking
+    ("lat", "10.5"),  # coordinates on a company (and no lon)
+    ("coord_source", "synthetic"),  # a coordinate source without coordinates
+    ("year", " 2020 "),  # padded, and fine
+    ("description", " padded, and quoted "),  # fine
+]
+ACCEPTED = {" Company", " 2020 ", " padded, and quoted "}
+
+
+def _first_company(rows: list[dict[str, str]]) -> int:
+    return next(i for i, row in enumerate(rows) if row["type"] == "Company")
+
+
+def _break_entities(rows: list[dict[str, str]]) -> None:
+    at = _first_company(rows)
+    for k, (column, value) in enumerate(BAD_ENTITY_CELLS):
+        rows[at + k][column] = value
+    cities = [r for r in rows if r["type"] == "City"]
+    cities[0]["lat"] = "91"  # off the globe
+    cities[1]["lon"] = ""  # lat without lon
+    cities[2]["coord_source"] = ""  # coordinates without their source
+    cities[3]["lat"] = "1e1"  # flagged by the columns, read by the model
+    plans = [r for r in rows if r["type"] == "Plan"]
+    plans[0]["period_start"], plans[0]["period_end"] = "2025", "2020"
+    rows.append(dict(rows[at + 40]) | {"type": " Company"})  # twice, the second one flagged
+    rows.insert(at + 30, dict(rows[at + 35]) | {"type": " Company"})  # twice, and the first one flagged
+
+
+def test_column_wise_entities_report_the_row_paths_problems(
+    tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy(tables, tmp_path / "broken")
+    with (tables / "entities.csv").open(encoding="utf-8", newline="") as fh:
+        first_line = _first_company(list(csv.DictReader(fh))) + 2
+    _rewrite(folder, "entities.csv", _break_entities)
+    found = {}
+    for column_wise in (True, False):
+        with pytest.raises(DataValidationError) as info:
+            _load(folder, column_wise=column_wise, monkeypatch=monkeypatch)
+        found[column_wise] = sorted((p.file, p.row, p.field, p.message) for p in info.value.problems)
+    assert found[True] == found[False]
+    where = {row for _, row, _, _ in found[True]}
+    for k, (column, value) in enumerate(BAD_ENTITY_CELLS):
+        assert (first_line + k in where) == (value not in ACCEPTED), (column, value)
+    assert sum(1 for *_, message in found[True] if message.startswith("duplicate id")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('\n{first},"two\nlines",\n', "a cell over two lines"),
+        ('\n{first},"unbalanced\n', "an unbalanced quote"),
+        ("\n{first},two\rlines,\n", "a lone CR, a line end to pandas"),
+    ],
+    ids=["multi-line", "malformed", "lone-cr"],
+)
+def test_entities_the_strict_reader_must_see_go_row_by_row(
+    tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, why: str
+) -> None:
+    folder = _copy(tables, tmp_path / "odd")
+    path = folder / "entities.csv"
+    first = path.read_text(encoding="utf-8").splitlines()[1].rsplit(",", 2)[0]
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(text.format(first=first.replace("co0", "co-extra")).removeprefix("\n"))
+    outcome = {}
+    for column_wise in (True, False):
+        try:
+            eg = _load(
+                folder,
+                column_wise=column_wise,
+                monkeypatch=monkeypatch,
+                read_by_columns={"entities": False, "relations": True},
+            )
+            outcome[column_wise] = ("graph", _content(eg))
+        except DataValidationError as exc:
+            outcome[column_wise] = ("problems", sorted(map(str, exc.problems)))
+    assert outcome[True] == outcome[False], why
