@@ -20,6 +20,7 @@ import pandas as pd
 from aieco._version import __version__
 from aieco.errors import DataValidationError, Problem
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.gcpause import paused_gc
 from aieco.graph.records import (
     Dataset,
     EntityColumns,
@@ -144,6 +145,8 @@ def check_dataset(data: Dataset) -> list[Problem]:
 
 
 _TYPE_BY_NAME: dict[str, NodeType] = {t.value: t for t in NodeType}
+_KINDS: tuple[NodeType, ...] = tuple(NodeType)
+_KIND_INDEX: dict[NodeType | None, int] = {t: i for i, t in enumerate(_KINDS)}
 
 
 def _entity_claims(data: Dataset) -> list[tuple[str, NodeType, Origin]]:
@@ -237,21 +240,27 @@ def _check_columns(
         found.append(
             (i, "id", f"duplicate relationship {key!r} (first at {first.file}:{first.row}); give each an id")
         )
+    types, type_names = pd.factorize(np.asarray(cols["type"], dtype=object))
     for end, column, side in (("from", cols["from"], 0), ("to", cols["to"], 1)):
-        ends = pd.Series(column, dtype=object)
-        kind = ends.map(kinds)
-        for i in np.flatnonzero(kind.isna().to_numpy() & ~ends.isin(data.failed_ids).to_numpy()).tolist():
+        # each distinct id looked up once: its kind's position in _KINDS, or -1 when unknown
+        ends, ids = pd.factorize(np.asarray(column, dtype=object))
+        kind_of_id = np.array([_KIND_INDEX.get(kinds.get(x), -1) for x in ids.tolist()], dtype=np.int64)
+        unknown_ids = [
+            j for j, x in enumerate(ids.tolist()) if kind_of_id[j] < 0 and x not in data.failed_ids
+        ]
+        for i in np.flatnonzero(np.isin(ends, unknown_ids)).tolist():
             found.append((i, end, f"unknown entity {column[i]!r}"))
-        pairs = pd.DataFrame({"type": cols["type"], "kind": kind})
-        groups: dict[Any, Any] = pairs.dropna().groupby(["type", "kind"], sort=False).groups
-        for (t, k), group in groups.items():
+        kind = kind_of_id[ends]
+        pair = types * len(_KINDS) + kind  # (type, kind) as one number; unknown ends left out
+        for code in np.unique(pair[kind >= 0]).tolist():
+            t, k = str(type_names[code // len(_KINDS)]), _KINDS[code % len(_KINDS)]
             if k in (NodeType.SOURCE, NodeType.OBSERVATION):
                 message = f"{{ref!r}} is a {k.value}, not an entity"
             elif k not in (REL_SPECS[RelType(t)].sources, REL_SPECS[RelType(t)].targets)[side]:
                 message = f"{t} cannot {'start' if side == 0 else 'end'} at a {k.value}"
             else:
                 continue
-            for i in group.tolist():
+            for i in np.flatnonzero(pair == code).tolist():
                 found.append((i, end, message.replace("{ref!r}", repr(column[i]))))
     if remember:  # another table follows: its duplicates of these keys must be found
         rel_keys.update(
@@ -290,7 +299,7 @@ def _node_attrs(rec: SourceRecord | EntityRecord | ObservationRecord) -> dict[st
 
 
 def build_graph(
-    data: Dataset, *, name: str = "aieco", problems: list[Problem] | None = None
+    data: Dataset, *, name: str = "aieco", problems: list[Problem] | None = None, consume: bool = False
 ) -> EcosystemGraph:
     """Build an ecosystem graph from a dataset, or raise with every problem found.
 
@@ -303,6 +312,9 @@ def build_graph(
     problems
         Problems already found while reading the records; they are reported together
         with the cross-record ones.
+    consume
+        The dataset is the builder's to empty: each column-wise table's columns are released
+        once its rows are in the graph (a million relationships' columns are ~100 MB).
 
     Returns
     -------
@@ -313,6 +325,13 @@ def build_graph(
     DataValidationError
         If any reference or cross-record rule fails; no graph is returned.
     """
+    with paused_gc():  # millions of new objects and no cycles among them (see aieco.graph.gcpause)
+        return _build_graph(data, name=name, problems=problems, consume=consume)
+
+
+def _build_graph(
+    data: Dataset, *, name: str, problems: list[Problem] | None, consume: bool
+) -> EcosystemGraph:
     found = [*(problems or []), *check_dataset(data)]
     if found:
         raise DataValidationError(found)
@@ -322,6 +341,8 @@ def build_graph(
     G.add_nodes_from((rec.id, _node_attrs(rec)) for rec, _ in data.entities)
     for entities in data.entity_columns:
         G.add_nodes_from(entities.nodes())
+        if consume:
+            entities.release()
     G.add_nodes_from((rec.id, _node_attrs(rec)) for rec, _ in data.observations)
     for rel, _ in data.relations:
         attrs = rel.properties()
@@ -329,8 +350,15 @@ def build_graph(
             attrs.pop(drop, None)
         attrs["type"] = rel.type.value
         G.add_edge(rel.from_, rel.to, key=rel.key, **attrs)
+    quoted = [(rel.from_, rel.to, rel.key) for rel, _ in data.relations if rel.quote]
     for table in data.relation_columns:
+        quotes = table.columns["quote"]
+        if quotes.count(None) < len(quotes):
+            ends = zip(table.columns["from"], table.columns["to"], table.keys(), quotes, strict=True)
+            quoted += [(u, v, key) for u, v, key, quote in ends if quote is not None]
         _add_checked_edges(G, table.edges())
+        if consume:
+            table.release()
     for obs, _ in data.observations:
         prov = {k: v for k, v in obs.properties().items() if k in ("source", "quote", "see_also")}
         G.add_edge(obs.id, obs.subject, key=f"{obs.id}|ABOUT", type=RelType.ABOUT.value, **prov)
@@ -342,7 +370,7 @@ def build_graph(
                 type=RelType.RELATIVE_TO.value,
                 **prov,
             )
-    annotate_support(G)
+    annotate_support(G, quoted_edges=((u, v, G.edges[u, v, key]) for u, v, key in quoted))
     G.graph.update(
         name=name,
         aieco_version=__version__,

@@ -346,6 +346,11 @@ class TableColumns:
     def __len__(self) -> int:
         return len(self.lines)
 
+    def release(self) -> None:
+        """Drop the columns (their rows are in a graph now); the table is empty afterwards."""
+        self.columns.clear()
+        self.lines = ()
+
     def row_dicts(self, names: Iterable[str]) -> list[dict[str, Any]]:
         """One dict per row of the named columns' non-blank cells, built a column at a time.
 
@@ -407,6 +412,10 @@ class RelationColumns(TableColumns):
         """``(from, to, key, properties)`` per row."""
         names = [c for c in self.columns if c not in ("id", "from", "to")]
         return zip(self.columns["from"], self.columns["to"], self.keys(), self.row_dicts(names), strict=True)
+
+    def release(self) -> None:
+        super().release()
+        self._keys = None
 
 
 @dataclass

@@ -94,10 +94,20 @@ def support_of(
     return "none"
 
 
-def annotate_support(G: nx.MultiDiGraph) -> None:
+def annotate_support(
+    G: nx.MultiDiGraph, *, quoted_edges: Iterable[tuple[str, str, dict[str, Any]]] | None = None
+) -> None:
     """Set ``support`` on every entity, observation and relationship that has a quote.
 
     Rows without a quote (facts from public sources, which need none) get no ``support``.
+
+    Parameters
+    ----------
+    G
+        The graph, changed in place.
+    quoted_edges
+        ``(u, v, attributes)`` of every relationship that may have a quote, when the caller
+        knows them (the builder does); by default every edge of ``G`` is looked at.
     """
     public = {n for n, a in G.nodes(data=True) if a["type"] == NodeType.SOURCE.value and a.get("url")}
 
@@ -109,11 +119,16 @@ def annotate_support(G: nx.MultiDiGraph) -> None:
     for n, a in G.nodes(data=True):
         if a["type"] != NodeType.SOURCE.value and a.get("quote"):
             quoted.append((a, [a["subject"]] if a["type"] == NodeType.OBSERVATION.value else [n]))
-    for u, neighbours in G.adjacency():  # the graph's own dicts: {v: {key: attrs}}
-        for v, by_key in neighbours.items():
-            for a in by_key.values():
-                if a.get("quote") and a["type"] not in _DERIVED:
-                    quoted.append((a, [u, v]))
+    if quoted_edges is None:
+        quoted_edges = (
+            (u, v, a)
+            for u, neighbours in G.adjacency()  # the graph's own dicts: {v: {key: attrs}}
+            for v, by_key in neighbours.items()
+            for a in by_key.values()
+        )
+    for u, v, a in quoted_edges:
+        if a.get("quote") and a["type"] not in _DERIVED:
+            quoted.append((a, [u, v]))
     nodes = G.nodes
     not_entities = (NodeType.SOURCE.value, NodeType.OBSERVATION.value)
     needed = {e for _, about in quoted for e in about if e in nodes and nodes[e]["type"] not in not_entities}

@@ -17,7 +17,7 @@ a malformed quote is reported as the row path reports it; a file with a cell ove
 Examples
 --------
 >>> import pandas as pd
->>> flags = _flag_ids(pd.Series(["hefei", "Not An Id", ""]))
+>>> flags = _flag_ids(np.array(["hefei", "Not An Id", ""], dtype=object))
 >>> flags.tolist()
 [False, True, True]
 """
@@ -120,18 +120,26 @@ _ENTITIES = _Spec(
 )
 
 
-def _flag_values(s: pd.Series, bad: Callable[[str], bool], *, blank_is_bad: bool = False) -> np.ndarray:
+#: A table's cells by column, as numpy arrays of ``str`` (each cell as read, or stripped)
+Cells = dict[str, np.ndarray]
+
+
+def _isin(cells: np.ndarray, values: list[str]) -> np.ndarray:
+    return pd.Series(cells, dtype=object, copy=False).isin(values).to_numpy(dtype=bool)
+
+
+def _flag_values(cells: np.ndarray, bad: Callable[[str], bool], *, blank_is_bad: bool = False) -> np.ndarray:
     """Rows whose cell fails ``bad`` — decided once per distinct value (ids and years repeat)."""
-    values = pd.unique(s.to_numpy())
+    values = pd.unique(cells)
     wrong = [v for v in values if (bad(v) if v != "" else blank_is_bad)]
     if not wrong:
-        return np.zeros(len(s), dtype=bool)
-    return s.isin(wrong).to_numpy(dtype=bool)
+        return np.zeros(len(cells), dtype=bool)
+    return _isin(cells, wrong)
 
 
-def _flag_ids(s: pd.Series) -> np.ndarray:
+def _flag_ids(cells: np.ndarray) -> np.ndarray:
     """Cells that are not a valid id (blank included)."""
-    return _flag_values(s, lambda v: _ID.fullmatch(v) is None, blank_is_bad=True)
+    return _flag_values(cells, lambda v: _ID.fullmatch(v) is None, blank_is_bad=True)
 
 
 def _bad_date(value: str) -> bool:
@@ -151,12 +159,15 @@ def _split(value: str) -> tuple[str, ...] | None:
     return None if any(_CONTROL.search(p) for p in parts) else parts
 
 
-def _ints(s: pd.Series) -> list[int | None]:
-    return [int(x) if x else None for x in s.tolist()]
+def _ints(cells: np.ndarray) -> list[int | None]:
+    """The cells as numbers, one object per distinct value (a million years are a few dozen)."""
+    number = {v: int(v) for v in pd.unique(cells).tolist() if v}
+    return [number[x] if x else None for x in cells.tolist()]
 
 
-def _floats(s: pd.Series) -> list[float | None]:
-    return [float(x) if x else None for x in s.tolist()]
+def _floats(cells: np.ndarray) -> list[float | None]:
+    number = {v: float(v) for v in pd.unique(cells).tolist() if v}
+    return [number[x] if x else None for x in cells.tolist()]
 
 
 def _line_count(text: str) -> int:
@@ -171,11 +182,11 @@ def _strictly_parsed(text: str) -> int | None:
         return None
 
 
-def _read_frame(
+def _read_cells(
     path: Path, header: list[str], spec: _Spec
-) -> tuple[pd.DataFrame, np.ndarray, dict[str, pd.Series], np.ndarray] | None:
-    """The table as strings (cells stripped where the model strips them), each row's line, the
-    stripped cells as written, and the rows flagged so far — or ``None`` for the row path."""
+) -> tuple[Cells, np.ndarray, dict[str, dict[int, str]], np.ndarray] | None:
+    """The table's cells (stripped where the model strips them), each row's line, the stripped
+    cells as written (by row index), and the rows flagged so far — or ``None`` for the row path."""
     if not set(spec.required) <= set(header):
         return None
     try:
@@ -189,7 +200,7 @@ def _read_frame(
         guards = "'" in text
         del text
         frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
+            path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
             skip_blank_lines=False, quoting=0, engine="c",
         )  # fmt: skip
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
@@ -198,82 +209,91 @@ def _read_frame(
         return None
     if lines_in_file != len(frame) + 1:
         return None
-    if any(frame[c].hasnans for c in frame.columns):  # a short row: the row path reports it
+    cells: Cells = {c: frame[c].to_numpy(dtype=object) for c in header}
+    del frame
+    if any(pd.isna(a).any() for a in cells.values()):  # a short row: the row path reports it
         return None
-    lines = np.arange(2, len(frame) + 2)
-    first = frame.iloc[:, 0]
-    keep = ~(first.str.startswith("#") | (frame == "").all(axis=1))
-    frame, lines = frame[keep.to_numpy()], lines[keep.to_numpy()]
+    lines = np.arange(2, len(cells[header[0]]) + 2)
+    blank = np.ones(len(lines), dtype=bool)
+    for a in cells.values():
+        blank &= a == ""
+    keep = ~(blank | _flag_values(cells[header[0]], lambda v: v.startswith("#")))
+    if not keep.all():
+        cells = {c: a[keep] for c, a in cells.items()}
+        lines = lines[keep]
     # what the row path hands the model (after the spreadsheet guard): the cells stripped below
     # keep their padded text here, for the flagged rows the model reads one by one
-    padded_cells: dict[str, pd.Series] = {}
-    used = [c for c in frame.columns if (frame[c] != "").any()]
+    padded_cells: dict[str, dict[int, str]] = {}
+    used = [c for c, a in cells.items() if (a != "").any()]
     for col in used:
-        guarded = _flag_values(frame[col], lambda v: v.startswith("'")) if guards else None
-        if guarded is not None and guarded.any():
-            frame.loc[guarded, col] = frame.loc[guarded, col].map(from_spreadsheet)
+        a = cells[col]
+        guarded = np.flatnonzero(_flag_values(a, lambda v: v.startswith("'"))) if guards else ()
+        if len(guarded):
+            a = cells[col] = a.copy()  # pandas' arrays are read-only views
+            a[guarded] = [from_spreadsheet(v) for v in a[guarded].tolist()]
         if col in spec.unstripped:
             continue
-        padded = _flag_values(frame[col], lambda v: v != v.strip())
-        if padded.any():
-            padded_cells[col] = frame.loc[padded, col].copy()
-            frame.loc[padded, col] = frame.loc[padded, col].str.strip()
+        padded = np.flatnonzero(_flag_values(a, lambda v: v != v.strip()))
+        if len(padded):
+            padded_cells[col] = dict(zip(padded.tolist(), a[padded].tolist(), strict=True))
+            a = cells[col] = a.copy() if a.base is not None else a
+            a[padded] = [v.strip() for v in a[padded].tolist()]
     for col in spec.fields:
-        if col not in frame.columns:
-            frame[col] = ""
-    flag = np.zeros(len(frame), dtype=bool)
+        if col not in cells:
+            cells[col] = np.full(len(lines), "", dtype=object)
+    flag = np.zeros(len(lines), dtype=bool)
     if controls:
         for col in used:
-            flag |= _flag_values(frame[col], lambda v: _CONTROL.search(v) is not None)
-    return frame, lines, padded_cells, flag
+            flag |= _flag_values(cells[col], lambda v: _CONTROL.search(v) is not None)
+    return cells, lines, padded_cells, flag
 
 
-def _flag_common(frame: pd.DataFrame, flag: np.ndarray, spec: _Spec) -> None:
+def _flag_common(cells: Cells, flag: np.ndarray, spec: _Spec) -> None:
     """The checks both kinds share: source id, numbers and their ranges, the date, list cells."""
-    flag |= _flag_ids(frame["source"])
+    flag |= _flag_ids(cells["source"])
     for col in spec.ints:
-        flag |= _flag_values(frame[col], lambda v: _INT_RE.fullmatch(v) is None)
+        flag |= _flag_values(cells[col], lambda v: _INT_RE.fullmatch(v) is None)
     number = _SIGNED_FLOAT_RE if spec.kind == "entities" else _FLOAT_RE
     for col in spec.floats:
-        flag |= _flag_values(frame[col], lambda v: number.fullmatch(v) is None)
-    flag |= _flag_values(frame["date"], _bad_date)
+        flag |= _flag_values(cells[col], lambda v: number.fullmatch(v) is None)
+    flag |= _flag_values(cells["date"], _bad_date)
     for col in _LIST_FIELDS:
-        if col in frame.columns:
-            flag |= _flag_values(frame[col], lambda v: _split(v) is None)
+        if col in cells:
+            flag |= _flag_values(cells[col], lambda v: _split(v) is None)
     for col, (low, high) in (*spec.ints.items(), *spec.floats.items()):
-        filled = ~flag & (frame[col] != "").to_numpy(dtype=bool)
+        filled = ~flag & (cells[col] != "")
         if not filled.any():
             continue
-        numbers = frame[col][filled].astype(float).to_numpy()  # ints of up to 18 digits are exact
+        numbers = cells[col][filled].astype(float)  # ints of up to 18 digits are exact
         bad = ~np.isfinite(numbers) | (numbers < low) | (numbers > high)
         flag[np.flatnonzero(filled)[bad]] = True
-    starts, ends = frame["period_start"], frame["period_end"]
-    both = ~flag & ((starts != "") & (ends != "")).to_numpy(dtype=bool)
+    starts, ends = cells["period_start"], cells["period_end"]
+    both = ~flag & (starts != "") & (ends != "")
     if both.any():
-        late = starts[both].astype(int).to_numpy() > ends[both].astype(int).to_numpy()
+        late = starts[both].astype(np.int64) > ends[both].astype(np.int64)
         flag[np.flatnonzero(both)[late]] = True
 
 
-def _flag_relations(frame: pd.DataFrame, flag: np.ndarray) -> None:
+def _flag_relations(cells: Cells, flag: np.ndarray) -> None:
     for col in ("from", "to"):
-        flag |= _flag_ids(frame[col])
-    kind = frame["type"]
+        flag |= _flag_ids(cells[col])
+    kind = cells["type"]
     flag |= _flag_values(kind, lambda v: v not in _HAND_WRITTEN, blank_is_bad=True)
-    weightless = ((frame["share"] == "") & (frame["count"] == "")).to_numpy(dtype=bool)
-    flag |= kind.isin(_NEEDS_WEIGHT).to_numpy(dtype=bool) & weightless
-    flag |= (frame["from"] == frame["to"]).to_numpy(dtype=bool)
+    weightless = (cells["share"] == "") & (cells["count"] == "")
+    flag |= _isin(kind, sorted(_NEEDS_WEIGHT)) & weightless
+    flag |= cells["from"] == cells["to"]
 
 
-def _flag_entities(frame: pd.DataFrame, flag: np.ndarray) -> None:
-    flag |= _flag_ids(frame["id"])
-    kind = frame["type"]
+def _flag_entities(cells: Cells, flag: np.ndarray) -> None:
+    flag |= _flag_ids(cells["id"])
+    kind = cells["type"]
     flag |= _flag_values(kind, lambda v: v not in _ENTITY_TYPE_NAMES, blank_is_bad=True)
-    lat = (frame["lat"] != "").to_numpy(dtype=bool)
-    flag |= lat != (frame["lon"] != "").to_numpy(dtype=bool)
-    flag |= lat != (frame["coord_source"] != "").to_numpy(dtype=bool)
-    flag |= lat & ~kind.isin(_GEO_TYPE_NAMES).to_numpy(dtype=bool)
-    period = ((frame["period_start"] != "") | (frame["period_end"] != "")).to_numpy(dtype=bool)
-    flag |= period & ~kind.isin(_PERIOD_TYPE_NAMES).to_numpy(dtype=bool)
+    lat = cells["lat"] != ""
+    flag |= lat != (cells["lon"] != "")
+    flag |= lat != (cells["coord_source"] != "")
+    flag |= lat & ~_isin(kind, sorted(_GEO_TYPE_NAMES))
+    period = (cells["period_start"] != "") | (cells["period_end"] != "")
+    flag |= period & ~_isin(kind, sorted(_PERIOD_TYPE_NAMES))
 
 
 def _compact(lines: np.ndarray) -> array.array[int]:
@@ -282,20 +302,20 @@ def _compact(lines: np.ndarray) -> array.array[int]:
     return out
 
 
-def _typed_columns(good: pd.DataFrame, spec: _Spec, out: TableColumns) -> None:
-    blank: list[object] = [None] * len(good)  # shared by every column blank on every row
+def _typed_columns(good: Cells, n: int, spec: _Spec, out: TableColumns) -> None:
+    blank: list[object] = [None] * n  # shared by every column blank on every row
     for col in spec.fields:
-        s = good[col]
-        if not (s != "").any():
+        a = good[col]
+        if not (a != "").any():
             out.columns[col] = blank
         elif col in spec.ints:
-            out.columns[col] = _ints(s)
+            out.columns[col] = _ints(a)
         elif col in spec.floats:
-            out.columns[col] = _floats(s)
+            out.columns[col] = _floats(a)
         elif col in _LIST_FIELDS:
-            out.columns[col] = [list(_split(x) or ()) or None for x in s.tolist()]
+            out.columns[col] = [list(_split(x) or ()) or None for x in a.tolist()]
         else:
-            out.columns[col] = [x if x else None for x in s.tolist()]
+            out.columns[col] = [x if x else None for x in a.tolist()]
 
 
 def read_table(
@@ -308,31 +328,26 @@ def read_table(
     problems of those it refused.
     """
     spec = _ENTITIES if kind == "entities" else _RELATIONS
-    read = _read_frame(path, header, spec)
+    read = _read_cells(path, header, spec)
     if read is None:
         return None
-    frame, lines, padded_cells, flag = read
-    _flag_common(frame, flag, spec)
-    (_flag_entities if kind == "entities" else _flag_relations)(frame, flag)
+    cells, lines, padded_cells, flag = read
+    _flag_common(cells, flag, spec)
+    (_flag_entities if kind == "entities" else _flag_relations)(cells, flag)
     if flag.mean() > 0.5:  # mostly bad rows: the row path says it as well, and as fast
         return None
     checked = Dataset(files=[])
     problems: list[Problem] = []
     from aieco.loaders.files import add_row  # the row path's own validation and messages
 
-    flagged = np.flatnonzero(flag)
-    raw_frame = frame.iloc[flagged][list(header)].copy()  # only the flagged rows, as read
-    for col, cells in padded_cells.items():
-        back = cells[cells.index.isin(raw_frame.index)]
-        raw_frame.loc[back.index, col] = back
-    raw_rows = raw_frame.to_numpy(dtype=object)
-    for j, i in enumerate(flagged.tolist()):
-        raw = dict(zip(raw_frame.columns, raw_rows[j].tolist(), strict=True))
+    for i in np.flatnonzero(flag).tolist():  # only the flagged rows, as read
+        raw = {c: padded_cells.get(c, {}).get(i, cells[c][i]) for c in header}
         add_row(checked, kind, raw, Origin(origin_file, int(lines[i])), problems)
-    good = frame[~flag]
-    del frame
+    good = ~flag
     out: TableColumns = (EntityColumns if kind == "entities" else RelationColumns)(
-        origin_file, _compact(lines[~flag])
+        origin_file, _compact(lines[good])
     )
-    _typed_columns(good, spec, out)
+    if not good.all():
+        cells = {c: a[good] for c, a in cells.items()}
+    _typed_columns(cells, int(good.sum()), spec, out)
     return out, checked, problems

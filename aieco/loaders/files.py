@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from aieco.errors import DataValidationError, Problem
 from aieco.graph.build import build_graph, check_dataset
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.gcpause import paused_gc
 from aieco.graph.io import NODE_LINK_KEYS
 from aieco.graph.records import (
     Dataset,
@@ -410,5 +411,6 @@ def graph_from_files(paths: Iterable[str | Path], *, name: str = "aieco") -> Eco
     DataValidationError
         Listing every problem, each with its file, row and field.
     """
-    data, problems = read_dataset(paths)
-    return build_graph(data, name=name, problems=problems)
+    with paused_gc():  # millions of new objects and no cycles among them (see aieco.graph.gcpause)
+        data, problems = read_dataset(paths)
+        return build_graph(data, name=name, problems=problems, consume=True)

@@ -84,6 +84,7 @@ BAD_CELLS = [  # (row of relations.csv, column, value): each breaks one rule
     (15, "year", "+2020"),  # flagged by the columns, accepted by the model: same as the row path
     (16, "year", " 20x0 "),  # padded and wrong: the model gets the padded text, as on the row path
     (17, "source", " Bad Id "),
+    (18, "to", "synthetic"),  # a source, not an entity
 ]
 
 
@@ -100,6 +101,9 @@ def test_column_wise_reports_the_row_paths_problems(
     for line, column, value in BAD_CELLS:
         row = rows[line - 2]
         row[column] = value.format(**row)
+    located = [row for row in rows[30:] if row["type"] == "LOCATED_IN"]
+    located[0]["to"] = "co0"  # located in a company
+    located[1]["from"] = "plan0"  # a plan located somewhere
     rows.append(dict(rows[40]))  # a duplicate relationship (same endpoints, type and year)
     with (broken / "relations.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header)
@@ -112,8 +116,10 @@ def test_column_wise_reports_the_row_paths_problems(
         found[column_wise] = sorted((p.row, p.field, p.message) for p in info.value.problems)
     assert found[True] == found[False]
     assert (
-        len(found[True]) >= len(BAD_CELLS) - 1 + 1
-    )  # every broken row but the accepted one, and the duplicate
+        len(found[True]) >= len(BAD_CELLS) - 1 + 3
+    )  # every broken row but the accepted one, the two misplaced ends and the duplicate
+    messages = {message for _, _, message in found[True]}
+    assert {"LOCATED_IN cannot end at a Company", "LOCATED_IN cannot start at a Plan"} <= messages
 
 
 def _rewrite(
