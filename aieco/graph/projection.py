@@ -25,6 +25,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.gcpause import paused_gc
 from aieco.graph.schema import DERIVED_RELS, ENTITY_TYPES, ORG_PROJECTION_TYPES, PLACE_TYPES
 
 
@@ -138,6 +139,11 @@ PROJECTIONS: dict[ProjectionName, Projection] = {
 
 def project(eg: EcosystemGraph, projection: Projection = Projection()) -> nx.Graph:
     """Build the simple graph a projection describes (a DiGraph when directed)."""
+    with paused_gc():  # a million edges' worth of new dicts, no cycles (see aieco.graph.gcpause)
+        return _project(eg, projection)
+
+
+def _project(eg: EcosystemGraph, projection: Projection) -> nx.Graph:
     G = eg.G
     entity_values = {t.value for t in ENTITY_TYPES}
     derived = {r.value for r in DERIVED_RELS}
@@ -148,19 +154,31 @@ def project(eg: EcosystemGraph, projection: Projection = Projection()) -> nx.Gra
         in_time = projection.as_of is None or valid_in(attrs, projection.as_of)
         if kind in keep_types and kind in entity_values and in_time:
             H.add_node(node, type=kind)
-    for u, v, attrs in G.edges(data=True):
-        kind = attrs["type"]
-        if kind in derived or (projection.rel_types and kind not in projection.rel_types):
+    kept = H._node  # membership only
+    # H's own adjacency dicts, filled as add_edge would fill them (without its per-edge
+    # bookkeeping: three times faster at a million edges); parallel edges add up their weights
+    succ, pred = (H._succ, H._pred) if projection.directed else (H._adj, H._adj)
+    rel_types, as_of, weight = projection.rel_types, projection.as_of, projection.weight
+    for u, neighbours in G.adjacency():  # the multigraph's own dicts: {v: {key: attrs}}
+        if u not in kept:
             continue
-        if u not in H or v not in H:
-            continue
-        if projection.as_of is not None and not valid_in(attrs, projection.as_of):
-            continue
-        w = attrs.get(projection.weight) if projection.weight else None
-        w = 1.0 if w is None else float(w)
-        if H.has_edge(u, v):
-            H[u][v]["weight"] += w
-        else:
-            H.add_edge(u, v, weight=w)
+        out = succ[u]
+        for v, by_key in neighbours.items():
+            if v not in kept:
+                continue
+            for attrs in by_key.values():
+                kind = attrs["type"]
+                if kind in derived or (rel_types and kind not in rel_types):
+                    continue
+                if as_of is not None and not valid_in(attrs, as_of):
+                    continue
+                w = attrs.get(weight) if weight else None
+                w = 1.0 if w is None else float(w)
+                data = out.get(v)
+                if data is None:
+                    out[v] = pred[v][u] = {"weight": w}
+                else:
+                    data["weight"] += w
+    nx._clear_cache(H)
     H.graph["projection"] = projection.describe()
     return H

@@ -80,9 +80,19 @@ def to_igraph(H: nx.Graph) -> tuple[Any, list[Any]]:
     ig = igraph_module()
     nodes = list(H.nodes())
     index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in H.edges()]
-    g = ig.Graph(n=len(nodes), edges=edges, directed=H.is_directed())
-    g.es["weight"] = [float(d.get("weight", 1.0)) for _, _, d in H.edges(data=True)]
+    edges: list[tuple[int, int]] = []
+    weights: list[float] = []
+    done: set[Any] = set()  # undirected: each edge once, from its first end (as H.edges() does)
+    directed = H.is_directed()
+    for u, neighbours in H.adjacency():
+        iu = index[u]
+        for v, data in neighbours.items():
+            if v not in done:
+                edges.append((iu, index[v]))
+                weights.append(float(data.get("weight", 1.0)))
+        if not directed:
+            done.add(u)
+    g = ig.Graph(n=len(nodes), edges=edges, directed=directed, edge_attrs={"weight": weights})
     H.graph[IGRAPH_CACHE_KEY] = (size, g, nodes)
     return g, nodes
 
