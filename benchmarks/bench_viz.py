@@ -3,8 +3,9 @@
 For growing synthetic ecosystems, writes the overview with no degradation (every entity
 drawn; positions computed in Python, physics off) and opens it in headless Chromium (Debian's,
 offline, from a file: URL), recording ``drawn_s`` (navigation to the first frame drawn) and
-``stabilized_s`` (the layout at rest: the same moment when physics is off), plus ``build_s``,
-the Python time to build and write the page (layout included).
+``stabilized_s`` (the layout at rest: the same moment when physics is off), ``frame_ms`` (one
+redraw each after a zoom in, a zoom out and a pan: how smooth moving the view is), plus
+``build_s``, the Python time to build and write the page (layout included).
 
 Two peers, in the same run and the same browser:
 
@@ -50,6 +51,17 @@ window.__bench = {drawn: null, iterationsDone: null, stabilized: null};
   network.once('stabilizationIterationsDone', () => { b.iterationsDone = performance.now(); });
   network.once('stabilized', () => { if (b.stabilized === null) b.stabilized = performance.now(); });
 })();
+"""
+
+
+# One redraw after the view moves (zoom by the factor, or pan when it is 1): its milliseconds.
+FRAME = """
+(zoom) => new Promise((done) => {
+  const start = performance.now();
+  network.once('afterDrawing', () => done(performance.now() - start));
+  const view = network.getViewPosition();
+  network.moveTo(zoom === 1 ? {position: {x: view.x + 50, y: view.y}} : {scale: network.getScale() * zoom});
+})
 """
 
 
@@ -111,10 +123,15 @@ def measure(browser: Any, path: Path, timeout: float) -> dict[str, Any]:
         if result["stabilized"] is not None:
             break
         time.sleep(0.2)
+    frames: list[float] = []
+    if result.get("drawn") is not None:
+        for zoom in (1.25, 0.8, 1.0):  # a zoom in, a zoom out, a pan: one frame each
+            frames.append(page.evaluate(FRAME, zoom))
     context.close()
     return {
         "drawn_s": None if result.get("drawn") is None else round(result["drawn"] / 1000, 2),
         "stabilized_s": None if result.get("stabilized") is None else round(result["stabilized"] / 1000, 2),
+        "frame_ms": [round(f) for f in frames],
     }
 
 

@@ -113,6 +113,9 @@ def _vis_options(*, physics: bool, hierarchical: bool, directed: bool, n_nodes: 
 DEFAULT_EDGE_WIDTH = 1.2
 #: Views with more entities than this carry names only in their tooltips (see ``place``).
 FULL_TOOLTIPS_UP_TO = 2000
+#: Views with more edges than this have them painted by the page, not made vis-network edges:
+#: vis-network spends ~25 µs on each edge before its first frame (4.4 s for 186,000 edges).
+PAINTED_EDGES_ABOVE = 20_000
 
 
 class EcosystemNetwork(Network):  # type: ignore[misc]
@@ -144,6 +147,7 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         self._node_set: set[str] = set()
         #: Map outlines drawn under the network (flat [x, y, …] rings in canvas coordinates).
         self.outlines: list[dict[str, Any]] = []
+        self._edges_notice = False
 
     # ---- building ---------------------------------------------------------------
     def add_node(self, n_id: str, label: str | None = None, shape: str = "dot", **options: Any) -> None:
@@ -231,14 +235,27 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
                 "labels): the page stays light."
             )
 
+    @property
+    def paints_edges(self) -> bool:
+        """Whether the page paints the edges itself (more than :data:`PAINTED_EDGES_ABOVE`)."""
+        return len(self.edges) > PAINTED_EDGES_ABOVE
+
     def to_html(self) -> str:
         """The whole page, self-contained (positions are computed first, see :meth:`place`)."""
         self.place()
+        if self.paints_edges and not self._edges_notice:
+            self._edges_notice = True
+            self.meta.notices.append(
+                f"With {len(self.edges):,} relationships, edges are painted as plain lines under the "
+                "entities (no arrows, no hover on an edge): clicking an entity highlights its edges. "
+                f"Views of up to {PAINTED_EDGES_ABOVE:,} relationships draw each edge as an object."
+            )
         payload = {
             "nodes": self.nodes,
             "edges": self.edges,
             "options": self.vis_options(),
             "outlines": self.outlines,
+            "paint_edges": self.paints_edges,
         }
         scripts = {
             "vis_js": _asset("vis-9.1.2/vis-network.min.js"),

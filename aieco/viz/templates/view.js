@@ -16,8 +16,11 @@
   });
   data.nodes.forEach(function (n) { if (n.title === undefined && n.search) { n.title = n.search; } });
   data.edges.forEach(function (e, i) { if (e.id === undefined) { e.id = "e" + i; } });
+  // big views: vis-network spends ~25 µs making each edge an object before the first frame,
+  // so their edges are painted by the page itself, under the nodes (see paintEdges below)
+  var painted = !!data.paint_edges;
   var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var edges = new vis.DataSet(painted ? [] : data.edges);
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.nodes = nodes; window.edges = edges; window.network = network;
@@ -46,6 +49,58 @@
       window.aiecoOutlines.drawn += 1;
     });
   }
+  var edgeOn = painted ? paintEdges() : null;
+  window.aiecoEdges = { painted: painted, drawn: 0, frames: 0 };
+
+  // Every edge a straight line from its nodes' current positions (so dragging and zooming move
+  // them), one path per colour and width; a selected node's edges are drawn again on top,
+  // thicker. Edges of hidden nodes or years are left out (edgeOn, set by the filters).
+  function paintEdges() {
+    var index = {}, ids = [];
+    data.nodes.forEach(function (n, i) { index[n.id] = i; ids.push(n.id); });
+    var m = data.edges.length, from = new Int32Array(m), to = new Int32Array(m);
+    var on = new Uint8Array(m).fill(1), styles = [], styleAt = {}, touching = {};
+    var edgeOptions = data.options.edges || {};
+    data.edges.forEach(function (e, i) {
+      from[i] = index[e.from]; to[i] = index[e.to];
+      var color = (e.color && typeof e.color === "object") ? e.color.color : e.color;
+      color = color || (edgeOptions.color && edgeOptions.color.color) || "#848484";
+      var width = e.width || edgeOptions.width || 1;
+      var key = color + " " + width;
+      if (styleAt[key] === undefined) { styleAt[key] = styles.length; styles.push({ color: color, width: width, edges: [] }); }
+      styles[styleAt[key]].edges.push(i);
+      (touching[from[i]] = touching[from[i]] || []).push(i);
+      (touching[to[i]] = touching[to[i]] || []).push(i);
+    });
+    var xs = new Float64Array(ids.length), ys = new Float64Array(ids.length);
+    function stroke(ctx, list, width, color) {
+      ctx.beginPath();
+      ctx.strokeStyle = color; ctx.lineWidth = width;
+      var n = 0;
+      for (var j = 0; j < list.length; j++) {
+        var i = list[j];
+        if (!on[i]) { continue; }
+        ctx.moveTo(xs[from[i]], ys[from[i]]); ctx.lineTo(xs[to[i]], ys[to[i]]);
+        n += 1;
+      }
+      ctx.stroke();
+      return n;
+    }
+    network.on("beforeDrawing", function (ctx) {
+      var positions = network.getPositions();
+      for (var k = 0; k < ids.length; k++) { var p = positions[ids[k]]; if (p) { xs[k] = p.x; ys[k] = p.y; } }
+      var least = 0.3 / network.getScale(), drawn = 0;  // vis-network's thinnest line
+      ctx.save();
+      styles.forEach(function (s) { drawn += stroke(ctx, s.edges, Math.max(s.width, least), s.color); });
+      network.getSelectedNodes().forEach(function (id) {  // by a click or by the finder
+        stroke(ctx, touching[index[id]] || [], Math.max(3, 3 * least), "#2B7CE9");
+      });
+      ctx.restore();
+      window.aiecoEdges.drawn = drawn; window.aiecoEdges.frames += 1;
+    });
+    return on;
+  }
+
   network.once("afterDrawing", function () {
     ready.drawn = performance.now();
     if (!physics) { ready.stabilized = ready.drawn; }
@@ -111,13 +166,13 @@
       nodeUpdates.push({ id: n.id, hidden: !on, borderWidth: fresh ? 5 : 1 });
     });
     var nEdges = 0;
-    data.edges.forEach(function (e) {
+    data.edges.forEach(function (e, i) {
       var on = shown[e.from] === true && shown[e.to] === true && (year === null || validIn(e, year));
       if (on) { nEdges += 1; }
-      edgeUpdates.push({ id: e.id, hidden: !on });
+      if (edgeOn) { edgeOn[i] = on ? 1 : 0; } else { edgeUpdates.push({ id: e.id, hidden: !on }); }
     });
     nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
+    if (edgeOn) { network.redraw(); } else { edges.update(edgeUpdates); }
     visible.nodes = Object.keys(shown).length; visible.edges = nEdges;
     visible.added = added; visible.gone = gone;
     counts.textContent = visible.nodes + " of " + data.nodes.length + " nodes · " +
