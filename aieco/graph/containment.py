@@ -9,6 +9,7 @@ the query catalogue spell the same rule as ``[:LOCATED_IN|HEADQUARTERED_IN*1..4]
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -18,7 +19,15 @@ from aieco.graph.schema import CONTAINMENT_RELS, PLACE_LEVELS
 CONTAINMENT = frozenset(r.value for r in CONTAINMENT_RELS)
 MEMBER_HOPS = 4
 PLACE_HOPS = 4
-__all__ = ["CONTAINMENT", "MEMBER_HOPS", "PLACE_HOPS", "PLACE_LEVELS", "members_of", "place_at_level"]
+__all__ = [
+    "CONTAINMENT",
+    "MEMBER_HOPS",
+    "PLACE_HOPS",
+    "PLACE_LEVELS",
+    "members_by_place",
+    "members_of",
+    "place_at_level",
+]
 
 
 def members_of(G: nx.MultiDiGraph, place: str, max_hops: int = MEMBER_HOPS) -> dict[str, int]:
@@ -35,6 +44,43 @@ def members_of(G: nx.MultiDiGraph, place: str, max_hops: int = MEMBER_HOPS) -> d
                 queue.append(u)
     hops.pop(place)
     return hops
+
+
+def members_by_place(
+    G: nx.MultiDiGraph, level: str | Iterable[str], max_hops: int = MEMBER_HOPS
+) -> dict[str, dict[str, int]]:
+    """:func:`members_of` for every place of type ``level`` (or of any of several types) at once.
+
+    One pass over the relationships keeps the containment ones, then a short upward search from
+    each node that has one: O(relationships + memberships), where asking each place in turn walks
+    every relationship of every place (a city's flows and partnerships too) once per place.
+
+    >>> import aieco
+    >>> G = aieco.graph_from_bundled().G
+    >>> members_by_place(G, "City")["hefei"] == members_of(G, "hefei")
+    True
+    """
+    up: dict[str, list[str]] = {}
+    for u, v, t in G.edges(data="type"):
+        if t in CONTAINMENT:
+            up.setdefault(u, []).append(v)
+    levels = {level} if isinstance(level, str) else set(level)
+    out: dict[str, dict[str, int]] = {n: {} for n, t in G.nodes(data="type") if t in levels}
+    for start in up:
+        hops = {start: 0}
+        frontier = [start]
+        for depth in range(1, max_hops + 1):
+            reached = []
+            for node in frontier:
+                for v in up.get(node, ()):
+                    if v not in hops:
+                        hops[v] = depth
+                        reached.append(v)
+            frontier = reached
+        for place, depth in hops.items():
+            if depth and place in out:
+                out[place][start] = depth
+    return out
 
 
 def place_at_level(G: nx.MultiDiGraph, node: str, level: str, max_hops: int = PLACE_HOPS) -> str | None:

@@ -28,6 +28,7 @@ import numpy as np
 from aieco._version import __version__
 from aieco.errors import InvalidArgumentError
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.gcpause import paused_gc
 from aieco.graph.schema import NodeType, RelType
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ _MIX: tuple[tuple[NodeType, float, str], ...] = (
 )
 
 
+@paused_gc()  # a million new edges and no cycles among them (see aieco.graph.gcpause)
 def graph_from_synthetic(
     n_nodes: int,
     *,

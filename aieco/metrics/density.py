@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any
 
-from aieco.graph.containment import CONTAINMENT, members_of
+from aieco.graph.containment import CONTAINMENT, members_by_place
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import DERIVED_RELS
 
@@ -35,23 +36,29 @@ def shannon_entropy(counts: Counter[str] | dict[str, int]) -> float:
 
 
 def city_density(
-    eg: EcosystemGraph, *, min_entities: int = 1, as_of: int | None = None
+    eg: EcosystemGraph,
+    *,
+    min_entities: int = 1,
+    as_of: int | None = None,
+    members: Mapping[str, Mapping[str, int]] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per city with at least ``min_entities`` members (unsorted).
 
     One pass over the links: each node knows the cities it belongs to (itself, for a city),
     and a link counts as internal to every city holding both ends and as outside for every city
-    holding one end only. Time O(links + memberships), not O(cities × links).
+    holding one end only. Time O(links + memberships), not O(cities × links). ``members`` is
+    ``members_by_place(eg.G, levels)`` with "City" among the levels, when the caller has it.
     """
     from aieco.graph.projection import valid_in
 
     G = eg.G
     cities = [n for n, t in G.nodes(data="type") if t == "City"]
-    members: dict[str, list[str]] = {}
+    kept: dict[str, list[str]] = {}  # each city's members valid in as_of
     homes: dict[str, set[str]] = defaultdict(set)
+    by_city = members if members is not None else members_by_place(G, "City")
     for c in cities:
-        inside = [m for m in members_of(G, c) if as_of is None or valid_in(G.nodes[m], as_of)]
-        members[c] = inside
+        inside = [m for m in by_city[c] if as_of is None or valid_in(G.nodes[m], as_of)]
+        kept[c] = inside
         homes[c].add(c)
         for m in inside:
             homes[m].add(c)
@@ -67,10 +74,10 @@ def city_density(
         outside.update(hu ^ hv)
     rows = []
     for c in cities:
-        n = len(members[c])
+        n = len(kept[c])
         if n < min_entities:
             continue
-        counts = Counter(G.nodes[m]["type"] for m in members[c])
+        counts = Counter(G.nodes[m]["type"] for m in kept[c])
         size = n + 1
         inner, out = internal[c], outside[c]
         rows.append(

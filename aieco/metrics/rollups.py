@@ -1,7 +1,7 @@
 """Roll node scores up to places (city, region, country) and to node types.
 
 A member counts toward every place of a level it belongs to through containment
-(:func:`aieco.graph.containment.members_of`); places themselves are not their own members.
+(:func:`aieco.graph.containment.members_by_place`); places themselves are not their own members.
 
 Examples
 --------
@@ -14,12 +14,13 @@ True
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from statistics import fmean
 from typing import Literal
 
-from aieco.graph.containment import members_of
+from aieco.graph.containment import members_by_place
 from aieco.graph.ecosystem import EcosystemGraph
 
 How = Literal["sum", "mean", "max"]
@@ -27,21 +28,37 @@ How = Literal["sum", "mean", "max"]
 
 def _aggregate(values: list[float], how: How) -> float:
     if how == "sum":
-        return float(sum(values))
+        return math.fsum(values)  # exact: members' order does not change it
     if how == "mean":
         return float(fmean(values))
     return float(max(values))
 
 
 def rollup_places(
-    eg: EcosystemGraph, scores: Mapping[str, float], *, level: str = "City", how: How = "sum"
+    eg: EcosystemGraph,
+    scores: Mapping[str, float],
+    *,
+    level: str = "City",
+    how: How = "sum",
+    members: Mapping[str, Mapping[str, int]] | None = None,
 ) -> dict[str, float]:
-    """Aggregate members' scores for every place of ``level`` that has scored members."""
+    """Aggregate members' scores for every place of ``level`` that has scored members.
+
+    Parameters
+    ----------
+    members
+        ``members_by_place(eg.G, levels)`` with ``level`` among the levels, when the caller rolls
+        several scores up (found once instead of once per call); its places of other levels
+        are left out.
+    """
+    if members is None:
+        members = members_by_place(eg.G, level)
+    nodes = eg.G.nodes
     out: dict[str, float] = {}
-    for place, kind in eg.G.nodes(data="type"):
-        if kind != level:
+    for place, inside in members.items():
+        if nodes[place]["type"] != level:
             continue
-        values = [scores[m] for m in members_of(eg.G, place) if m in scores]
+        values = [scores[m] for m in inside if m in scores]
         if values:
             out[place] = _aggregate(values, how)
     return out

@@ -21,6 +21,7 @@ import pandas as pd
 
 from aieco._version import __version__
 from aieco.atomic import check_writable_folder, ensure_folder, write_bytes, write_text
+from aieco.graph.containment import members_by_place
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.io import frame_csv
 from aieco.graph.projection import Projection, project
@@ -259,10 +260,12 @@ def build_centrality_report(
             per_type.append({"type": kind, "rank": i, "id": n, "name": eg.display_name(n), PRIMARY: v})
     report.tables.append(Table("top_by_type", "Top 3 of each type by PageRank", pd.DataFrame(per_type)))
 
+    in_place = members_by_place(eg.G, ("City", "Region", "Country"))  # once for every roll-up
     by_city = {
-        how: rollup_places(eg, scores[PRIMARY], level="City", how=how) for how in ("sum", "mean", "max")
+        how: rollup_places(eg, scores[PRIMARY], level="City", how=how, members=in_place)
+        for how in ("sum", "mean", "max")
     }
-    degree_by_city = rollup_places(eg, scores["degree"], level="City")  # once, not once per city
+    degree_by_city = rollup_places(eg, scores["degree"], level="City", members=in_place)
     city_rows = [
         {
             "city": c,
@@ -277,7 +280,7 @@ def build_centrality_report(
     city_frame = pd.DataFrame(city_rows)
     report.tables.append(Table("city_rollup", "Cities by their members' PageRank", city_frame.head(top)))
     for level in ("Region", "Country"):
-        rolled = rollup_places(eg, scores[PRIMARY], level=level)
+        rolled = rollup_places(eg, scores[PRIMARY], level=level, members=in_place)
         frame = pd.DataFrame(
             [
                 {"place": p, "name": eg.display_name(p), "pagerank_sum": v}
@@ -298,7 +301,8 @@ def build_centrality_report(
     step("roll-ups")
 
     density = sorted(
-        city_density(eg, as_of=projection.as_of), key=lambda r: (-r["entities"], -r["types"], r["city"])
+        city_density(eg, as_of=projection.as_of, members=in_place),
+        key=lambda r: (-r["entities"], -r["types"], r["city"]),
     )
     report.tables.append(Table("density", "Ecosystem density by city", pd.DataFrame(density[:top])))
     step("density")

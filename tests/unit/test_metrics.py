@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+import random
 
 import networkx as nx
 import pytest
 
 import aieco
+from aieco.graph.containment import members_by_place, members_of
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.projection import Projection, project, valid_in
 from aieco.metrics import centrality as C
 from aieco.metrics.communities import louvain
+from aieco.metrics.concentration import concentration_stats
 from aieco.metrics.density import city_density, shannon_entropy
 from aieco.metrics.rollups import rollup_places, rollup_types
 
@@ -186,3 +189,21 @@ def test_louvain_finds_two_cliques_joined_by_a_bridge() -> None:
     # by hand: m = 13 edges; each clique has 6 inside and degree sum 13, so
     # Q = 2 · (6/13 − (13/26)²) = 12/13 − 1/2
     assert found.modularity == pytest.approx(12 / 13 - 0.5)
+
+
+def test_members_by_place_is_members_of_for_every_place() -> None:
+    """The one-pass membership gives, place by place, what the per-place search gives."""
+    G = aieco.graph_from_synthetic(3000, seed=2).G
+    for level in ("City", "Region", "Country"):
+        found = members_by_place(G, level)
+        assert set(found) == {n for n, t in G.nodes(data="type") if t == level}
+        assert all(found[p] == members_of(G, p) for p in found), level
+    assert sum(map(len, members_by_place(G, "City").values())) > 1000
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 300])
+def test_gini_is_the_mean_pairwise_difference(n: int) -> None:
+    """Gini from the sorted weights equals its definition, Σ|w_i − w_j| / (2 n Σw), pair by pair."""
+    weights = [random.Random(n).paretovariate(1.5) for _ in range(n)]
+    pairs = sum(abs(a - b) for a in weights for b in weights)
+    assert concentration_stats(weights, 3)["gini"] == pytest.approx(pairs / (2 * n * sum(weights)), rel=1e-12)
