@@ -170,6 +170,35 @@ def _floats(cells: np.ndarray) -> list[float | None]:
     return [number[x] if x else None for x in cells.tolist()]
 
 
+def _cell_may_start(text: str, prefix: str, *, first_only: bool) -> bool:
+    """Whether any cell (or any row's first cell) may start with ``prefix``, quoted or not."""
+    starts = ("\n",) if first_only else ("\n", ",")
+    return text.startswith((prefix, '"' + prefix)) or any(
+        s + q + prefix in text for s in starts for q in ("", '"')
+    )
+
+
+def _padded(cells: np.ndarray) -> np.ndarray:
+    """Rows whose cell starts or ends with white space (``str.strip`` would change it).
+
+    Few distinct values are each tested once; a column of mostly distinct values (ids) is
+    tested by numpy's string functions first, which find every such cell (and NUL-ended ones,
+    which the exact test then drops), instead of one Python call per cell.
+
+    >>> _padded(np.array(["a", " b", "c\u3000", "d"], dtype=object)).tolist()
+    [False, True, True, False]
+    """
+    values = pd.unique(cells)
+    if len(values) * 4 < len(cells):
+        wrong = [v for v in values if v != v.strip()]
+        return _isin(cells, wrong) if wrong else np.zeros(len(cells), dtype=bool)
+    text = cells.astype(np.dtypes.StringDType())
+    maybe = np.flatnonzero(np.strings.strip(text) != text)
+    out = np.zeros(len(cells), dtype=bool)
+    out[[i for i, v in zip(maybe.tolist(), cells[maybe].tolist(), strict=True) if v != v.strip()]] = True
+    return out
+
+
 def _line_count(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
@@ -190,19 +219,26 @@ def _read_cells(
     if not set(spec.required) <= set(header):
         return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
         # each record on one line (pandas keeps no line numbers), and quoted cells as the strict
         # reader accepts them; a lone CR (a line end to pandas and to Python's reader) is one too
         lines_in_file = _line_count(text)
         if '"' in text and _strictly_parsed(text) != lines_in_file:
             return None
         controls = _CONTROL.search(text.replace("\r\n", "\n")) is not None
-        guards = "'" in text
+        # whole-text tests that rule out per-cell work: a cell that starts with the spreadsheet
+        # guard or (the first one) with "#", quoted or not (each may say yes when no cell does)
+        guards = _cell_may_start(text, "'", first_only=False)
+        comments = _cell_may_start(text, "#", first_only=True)
         del text
+        # from the bytes already read: pandas parses a file path on several threads, which on
+        # 2 cores took longer and left ~200 MB more resident (benchmarks/bench_load.py)
         frame = pd.read_csv(
-            path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
+            io.BytesIO(raw), dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
             skip_blank_lines=False, quoting=0, engine="c",
         )  # fmt: skip
+        del raw
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None
     if len(frame) < COLUMN_WISE_FROM_ROWS or list(frame.columns) != header:
@@ -211,13 +247,15 @@ def _read_cells(
         return None
     cells: Cells = {c: frame[c].to_numpy(dtype=object) for c in header}
     del frame
-    if any(pd.isna(a).any() for a in cells.values()):  # a short row: the row path reports it
+    if pd.isna(cells[header[-1]]).any():  # a short row (it lacks the last cell): the row path says so
         return None
     lines = np.arange(2, len(cells[header[0]]) + 2)
     blank = np.ones(len(lines), dtype=bool)
     for a in cells.values():
         blank &= a == ""
-    keep = ~(blank | _flag_values(cells[header[0]], lambda v: v.startswith("#")))
+    if comments:
+        blank |= _flag_values(cells[header[0]], lambda v: v.startswith("#"))
+    keep = ~blank
     if not keep.all():
         cells = {c: a[keep] for c, a in cells.items()}
         lines = lines[keep]
@@ -233,7 +271,7 @@ def _read_cells(
             a[guarded] = [from_spreadsheet(v) for v in a[guarded].tolist()]
         if col in spec.unstripped:
             continue
-        padded = np.flatnonzero(_flag_values(a, lambda v: v != v.strip()))
+        padded = np.flatnonzero(_padded(a))
         if len(padded):
             padded_cells[col] = dict(zip(padded.tolist(), a[padded].tolist(), strict=True))
             a = cells[col] = a.copy() if a.base is not None else a
