@@ -13,7 +13,9 @@ aieco's four CSV tables (not timed), then in fresh processes, one measurement ea
   ``MultiDiGraph.add_edges_from``: its seconds, and the memory the graph holds at the end
   (attribute dicts, their strings and NetworkX's adjacency dicts, read from /proc/self/statm).
 
-Reports seconds and peak RSS (``ru_maxrss`` of the child) and the ratios aieco / peer.
+Reports seconds and peak RSS (the child's ``VmHWM``: its own high-water mark; ``ru_maxrss``
+would also count the parent's memory at the fork, which carried over into every child figure
+this benchmark reported before) and the ratios aieco / peer.
 Results: benchmarks/results/load.json.
 
     python benchmarks/bench_load.py [--nodes 100000]
@@ -36,8 +38,7 @@ from aieco.loaders import graph_from_files
 start = time.perf_counter()
 eg = graph_from_files([sys.argv[1]])
 took = time.perf_counter() - start
-import resource
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(took, eg.G.number_of_nodes(), eg.G.number_of_edges(), peak)
 """
 PEER = """
@@ -51,8 +52,7 @@ ents = pd.read_csv(f"{folder}/entities.csv", dtype=str, keep_default_na=False)
 G = nx.from_pandas_edgelist(rels, "from", "to", edge_attr=True, create_using=nx.MultiDiGraph)
 G.add_nodes_from((r["id"], r) for r in ents.to_dict("records"))
 took = time.perf_counter() - start
-import resource
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(took, G.number_of_nodes(), G.number_of_edges(), peak)
 """
 
@@ -82,7 +82,7 @@ print(took, G.number_of_nodes(), G.number_of_edges(), (rss() - base) // 1024)
 
 
 def measure(code: str, folder: str) -> dict[str, float]:
-    """Run ``code`` in a fresh interpreter; its seconds and its own peak RSS (``ru_maxrss``)."""
+    """Run ``code`` in a fresh interpreter; its seconds and its own peak RSS (``VmHWM``)."""
     proc = subprocess.run([sys.executable, "-c", code, folder], capture_output=True, text=True, check=True)
     seconds, nodes, edges, peak_kib = proc.stdout.split()
     return {
