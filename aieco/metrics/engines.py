@@ -29,7 +29,7 @@ from aieco.errors import InvalidArgumentError, MissingDependencyError
 MetricEngine = Literal["networkx", "igraph", "auto"]
 METRIC_ENGINES: tuple[str, ...] = get_args(MetricEngine)
 #: Above this many nodes ``"auto"`` picks igraph (when installed).
-AUTO_IGRAPH_NODES = 5000
+AUTO_IGRAPH_NODES = 500
 #: Scores of a measure: node → value, as NetworkX returns them.
 Scores = dict[Any, float]
 
