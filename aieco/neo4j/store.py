@@ -26,6 +26,7 @@ import pandas as pd
 
 from aieco.errors import DataValidationError, InvalidArgumentError, Neo4jConnectionError, Problem, SchemaError
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.gcpause import paused_gc
 from aieco.graph.schema import NodeType, RelType
 from aieco.neo4j.runner import DriverRunner, QueryRunner
 from aieco.neo4j.settings import Neo4jSettings
@@ -310,13 +311,14 @@ class Neo4jStore:
         G = eg.G
         problems: list[Problem] = []
         nodes_by_label: dict[str, list[Any]] = defaultdict(list)
-        for label, node, attrs in labelled_nodes(G):
-            props = _stored_props(attrs, f"node {node}", problems, "id", node)
-            nodes_by_label[label].append(props)  # holds "id"
         rels_by_type: dict[str, list[Any]] = defaultdict(list)  # rows [from, to, props]
-        for rel, u, v, key, attrs in typed_relationships(G):
-            props = _stored_props(attrs, f"relationship {key}", problems, "key", key)
-            rels_by_type[rel].append([u, v, props])  # props hold "key"
+        with paused_gc():  # a million rows next to a graph of millions of objects, no cycles
+            for label, node, attrs in labelled_nodes(G):
+                props = _stored_props(attrs, f"node {node}", problems, "id", node)
+                nodes_by_label[label].append(props)  # holds "id"
+            for rel, u, v, key, attrs in typed_relationships(G):
+                props = _stored_props(attrs, f"relationship {key}", problems, "key", key)
+                rels_by_type[rel].append([u, v, props])  # props hold "key"
         if problems:  # checked before the first write, so a push never fails half-way on a value
             raise DataValidationError(problems)
         n_nodes = G.number_of_nodes()

@@ -36,6 +36,7 @@ from typing import Any
 
 from aieco.errors import DataValidationError, Neo4jSetupError, Problem
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.gcpause import paused_gc
 from aieco.neo4j.server.local import LocalNeo4jServer, fetch_jars
 from aieco.neo4j.store import (
     BASE_LABEL,
@@ -155,6 +156,7 @@ def _write_table(
     return write
 
 
+@paused_gc()  # columns of a million rows next to a graph of millions of objects, no cycles
 def write_import_files(eg: EcosystemGraph, folder: str | Path) -> ImportFiles:
     """Write the importer's CSV files for ``eg`` into ``folder`` (checked before any write)."""
     G = eg.G
