@@ -32,15 +32,18 @@ import tempfile
 import time
 from pathlib import Path
 
+# the child's own peak RSS in KiB (``ru_maxrss`` would carry the parent's over the fork)
+PEAK = 'peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))'
+
 AIECO = """
 import sys, time
 from aieco.loaders import graph_from_files
 start = time.perf_counter()
 eg = graph_from_files([sys.argv[1]])
 took = time.perf_counter() - start
-peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+{PEAK}
 print(took, eg.G.number_of_nodes(), eg.G.number_of_edges(), peak)
-"""
+""".replace("{PEAK}", PEAK)
 PEER = """
 import sys, time
 import networkx as nx
@@ -52,9 +55,9 @@ ents = pd.read_csv(f"{folder}/entities.csv", dtype=str, keep_default_na=False)
 G = nx.from_pandas_edgelist(rels, "from", "to", edge_attr=True, create_using=nx.MultiDiGraph)
 G.add_nodes_from((r["id"], r) for r in ents.to_dict("records"))
 took = time.perf_counter() - start
-peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+{PEAK}
 print(took, G.number_of_nodes(), G.number_of_edges(), peak)
-"""
+""".replace("{PEAK}", PEAK)
 
 FLOOR = """
 import gc, sys, time

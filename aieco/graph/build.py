@@ -9,7 +9,7 @@ build is all or nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,12 +23,10 @@ from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.gcpause import paused_gc
 from aieco.graph.records import (
     Dataset,
-    EntityColumns,
     EntityRecord,
     ObservationRecord,
     Origin,
     RelationColumns,
-    RelationRecord,
     SourceRecord,
 )
 from aieco.graph.schema import REL_SPECS, NodeType, RelType
@@ -81,14 +79,16 @@ def check_dataset(data: Dataset) -> list[Problem]:
         if ref not in documents and ref not in data.failed_ids:
             problems.append(_problem(origin, field, f"unknown source {ref!r}"))
 
-    def check_provenance(rec: EntityRecord | RelationRecord | ObservationRecord, origin: Origin) -> None:
-        check_source_ref(rec.source, "source", origin)
-        doc = documents.get(rec.source)
-        if doc is not None and doc.file and not rec.quote:
+    def check_provenance(
+        source: str, quote: str | None, see_also: Iterable[str] | None, origin: Origin
+    ) -> None:
+        check_source_ref(source, "source", origin)
+        doc = documents.get(source)
+        if doc is not None and doc.file and not quote:
             problems.append(
                 _problem(origin, "quote", f"a fact from document {doc.id!r} needs the quoted sentence")
             )
-        for extra in rec.see_also:
+        for extra in see_also or ():
             check_source_ref(extra, "see_also", origin)
 
     def check_entity_ref(ref: str, field: str, origin: Origin) -> NodeType | None:
@@ -102,16 +102,14 @@ def check_dataset(data: Dataset) -> list[Problem]:
             return None
         return kind
 
-    for ent, origin in data.entities:
-        check_provenance(ent, origin)
-        if ent.coord_source:
-            check_source_ref(ent.coord_source, "coord_source", origin)
-    for entities in data.entity_columns:
-        problems += _check_entity_columns(entities, data, documents)
+    for source, quote, see_also, coord_source, origin in _entity_provenance(data):
+        check_provenance(source, quote, see_also, origin)
+        if coord_source:
+            check_source_ref(coord_source, "coord_source", origin)
 
     rel_keys: dict[str, Origin] = {}
     for rel, origin in data.relations:
-        check_provenance(rel, origin)
+        check_provenance(rel.source, rel.quote, rel.see_also, origin)
         if rel.key in rel_keys or rel.key in seen:
             first = rel_keys.get(rel.key) or seen[rel.key]
             problems.append(
@@ -137,7 +135,7 @@ def check_dataset(data: Dataset) -> list[Problem]:
         problems += _check_columns(table, data, documents, kinds, seen, rel_keys, remember=not last)
 
     for obs, origin in data.observations:
-        check_provenance(obs, origin)
+        check_provenance(obs.source, obs.quote, obs.see_also, origin)
         check_entity_ref(obs.subject, "subject", origin)
         if obs.relative_to:
             check_entity_ref(obs.relative_to, "relative_to", origin)
@@ -164,39 +162,18 @@ def _entity_claims(data: Dataset) -> list[tuple[str, NodeType, Origin]]:
     return claims
 
 
-def _check_entity_columns(
-    table: EntityColumns, data: Dataset, documents: dict[str, SourceRecord]
-) -> list[Problem]:
-    """:func:`check_dataset`'s provenance rules on a column-wise entities table."""
-    found: list[Problem] = []
-    cols = table.columns
-
-    def unknown(ref: str) -> bool:
-        return ref not in documents and ref not in data.failed_ids
-
-    rows = zip(
-        table.lines, cols["source"], cols["quote"], cols["see_also"], cols["coord_source"], strict=True
-    )
-    for line, source, quote, see_also, coord_source in rows:
-        if unknown(source):
-            found.append(Problem(table.file, line, "source", f"unknown source {source!r}"))
-        else:
-            doc = documents.get(source)
-            if doc is not None and doc.file and not quote:
-                found.append(
-                    Problem(
-                        table.file,
-                        line,
-                        "quote",
-                        f"a fact from document {doc.id!r} needs the quoted sentence",
-                    )
-                )
-        for extra in see_also or ():
-            if unknown(extra):
-                found.append(Problem(table.file, line, "see_also", f"unknown source {extra!r}"))
-        if coord_source and unknown(coord_source):
-            found.append(Problem(table.file, line, "coord_source", f"unknown source {coord_source!r}"))
-    return found
+def _entity_provenance(
+    data: Dataset,
+) -> Iterator[tuple[str, str | None, list[str] | None, str | None, Origin]]:
+    """Every entity's source, quote, see_also, coord_source and origin: records, then the rows of
+    the column-wise tables."""
+    for ent, origin in data.entities:
+        yield ent.source, ent.quote, ent.see_also, ent.coord_source, origin
+    for table in data.entity_columns:
+        c = table.columns
+        rows = zip(table.lines, c["source"], c["quote"], c["see_also"], c["coord_source"], strict=True)
+        for line, source, quote, see_also, coord_source in rows:
+            yield source, quote, see_also, coord_source, Origin(table.file, line)
 
 
 def _check_columns(

@@ -16,7 +16,6 @@ a malformed quote is reported as the row path reports it; a file with a cell ove
 
 Examples
 --------
->>> import pandas as pd
 >>> flags = _flag_ids(np.array(["hefei", "Not An Id", ""], dtype=object))
 >>> flags.tolist()
 [False, True, True]
