@@ -63,3 +63,22 @@ def seed_texts(bundled: EcosystemGraph) -> dict[str, str]:
             texts[sid] = (folder / name).read_text(encoding="utf-8")
     assert len(texts) == 5
     return texts
+
+
+def _realdata_dir() -> Path | None:
+    env = os.environ.get("AIECO_REALDATA_DIR")
+    candidates = [Path(env)] if env else []
+    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "realdata")
+    return next((p for p in candidates if p.is_dir()), None)
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """``../shared/realdata``: real open-data records, read in place (skips, or fails with
+    AIECO_REQUIRE_REALDATA=1, without them)."""
+    folder = _realdata_dir()
+    if folder is None:
+        if os.environ.get("AIECO_REQUIRE_REALDATA") == "1":
+            pytest.fail("real open-data records not found (set AIECO_REALDATA_DIR)")
+        pytest.skip("real open-data records not available here (set AIECO_REALDATA_DIR)")
+    return folder

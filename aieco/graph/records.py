@@ -266,6 +266,9 @@ class RelationRecord(_Provenance):
     share: OptFloat = Field(default=None, ge=0, le=1)
     count: OptFloat = Field(default=None, ge=0)
     role: OptStr = None
+    #: Pseudonymous keys of the researchers a counted flow is made of (OpenAlex pulls): roll-ups
+    #: and periods count distinct researchers from them.
+    researchers: StrList = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _rules(self) -> RelationRecord:
@@ -275,6 +278,10 @@ class RelationRecord(_Provenance):
             raise FieldError("share", f"a {self.type.value} needs a share or a count")
         if self.from_ == self.to:
             raise FieldError("to", "a relationship cannot join an entity to itself")
+        if self.researchers and self.type is not RelType.TALENT_FLOW:
+            raise FieldError("researchers", "only a TALENT_FLOW lists researchers")
+        if self.researchers and self.count != len(set(self.researchers)):
+            raise FieldError("count", "a flow's count is the number of distinct researchers it lists")
         return self
 
     @property

@@ -270,6 +270,7 @@ RELATION_FIELDS: tuple[str, ...] = (
     "share",
     "count",
     "role",
+    "researchers",
     *PROVENANCE_FIELDS,
 )
 OBSERVATION_FIELDS: tuple[str, ...] = (
@@ -307,7 +308,7 @@ SOURCE_FIELDS: tuple[str, ...] = (
 DERIVED_FIELDS: frozenset[str] = frozenset({"support"})
 
 #: Fields that hold lists (written ``a|b|c`` in CSV, lists in Neo4j and JSON).
-LIST_FIELDS: frozenset[str] = frozenset({"aliases", "see_also"})
+LIST_FIELDS: frozenset[str] = frozenset({"aliases", "see_also", "researchers"})
 
 
 _ENTITY_TYPE_NAMES: frozenset[str] = frozenset(t.value for t in ENTITY_TYPES)

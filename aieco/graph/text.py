@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 #: Control characters refused in stored text (tab and newline are allowed).
 _REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -78,3 +79,13 @@ def spreadsheet_safe(cell: str) -> str:
 def from_spreadsheet(cell: str) -> str:
     """Undo :func:`spreadsheet_safe` (aieco's reader calls it on every cell)."""
     return cell[1:] if cell.startswith("'") and _needs_guard(cell[1:]) else cell
+
+
+def tsv_line(cells: Iterable[object]) -> str:
+    """One line of a TSV file aieco writes for people (``merges.tsv``, ``dropped.tsv``): tabs and
+    line ends inside a cell become spaces, and formula cells are neutralised.
+
+    >>> tsv_line(["=HYPERLINK(1)", "a\\tb\\nc", 3])
+    "'=HYPERLINK(1)\\ta b c\\t3"
+    """
+    return "\t".join(spreadsheet_safe(re.sub(r"[\t\r\n]+", " ", str(c))) for c in cells)

@@ -54,6 +54,7 @@ from aieco.graph.schema import (
     ENTITY_FIELDS,
     ENTITY_TYPES,
     GEO_TYPES,
+    LIST_FIELDS,
     MAX_YEAR,
     MIN_YEAR,
     PERIOD_TYPES,
@@ -80,7 +81,7 @@ _SIGNED_FLOAT_RE = re.compile(r"-?(\d{1,15}(\.\d{0,15})?|\.\d{1,15})")
 _DATE_RE = re.compile(DATE_PATTERN)
 _ID = re.compile(ID_PATTERN)
 _YEAR_FIELDS = ("year", "period_start", "period_end")
-_LIST_FIELDS = ("aliases", "see_also")
+_LIST_FIELDS = tuple(sorted(LIST_FIELDS))
 
 Kind = Literal["entities", "relations"]
 
@@ -319,6 +320,8 @@ def _flag_relations(cells: Cells, flag: np.ndarray) -> None:
     weightless = (cells["share"] == "") & (cells["count"] == "")
     flag |= _isin(kind, sorted(_NEEDS_WEIGHT)) & weightless
     flag |= cells["from"] == cells["to"]
+    if "researchers" in cells:  # its rules (flows only, count = distinct keys) are the model's alone
+        flag |= cells["researchers"] != ""
 
 
 def _flag_entities(cells: Cells, flag: np.ndarray) -> None:

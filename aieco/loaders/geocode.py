@@ -66,6 +66,16 @@ def _geonames() -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, An
     return cities, countries
 
 
+def country_name(code: str) -> str | None:
+    """GeoNames' English name of a country from its ISO code (``"CN"`` → ``"China"``).
+
+    >>> country_name("CN"), country_name("us"), country_name("XX")
+    ('China', 'United States', None)
+    """
+    record = _geonames()[1].get(normalize(code))
+    return str(record["name"]) if record and len(code) == 2 and record["iso"] == code.upper() else None
+
+
 @cache
 def bundled_sources() -> tuple[dict[str, str], ...]:
     """The bundled source rows (new GeoNames-placed rows cite two of them)."""

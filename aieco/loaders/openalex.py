@@ -33,13 +33,29 @@ from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.io import CSV_TABLES, write_csv_tables
 from aieco.graph.records import Dataset, EntityRecord, ObservationRecord, Origin, RelationRecord, SourceRecord
-from aieco.loaders.openalex_model import FlowLevel, RecordError, short_id
+from aieco.graph.text import tsv_line
+from aieco.loaders.openalex_model import FlowLevel, NoiseRule, RecordError, short_id
 from aieco.loaders.openalex_rows import Rows, build_rows
-from aieco.loaders.openalex_tables import Accumulator, Merge, OpenAlexFilters, Resolver, pull_source
+from aieco.loaders.openalex_tables import (
+    DROP_UNITS,
+    Accumulator,
+    Merge,
+    OpenAlexFilters,
+    Resolver,
+    pull_source,
+)
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["OpenAlexFilters", "OpenAlexPull", "graph_from_openalex_api", "graph_from_openalex_snapshot"]
+__all__ = [
+    "NoiseRule",
+    "OpenAlexFilters",
+    "OpenAlexPull",
+    "graph_from_openalex_api",
+    "graph_from_openalex_snapshot",
+]
+#: The files a pull writes beside the four tables.
+PULL_FILES = ("merges.tsv", "dropped.tsv")
 
 #: Called as records are read: (what, records read so far, total or 0 when unknown).
 Progress = Callable[[str, int, int], None]
@@ -59,15 +75,39 @@ class OpenAlexPull:
     graph: EcosystemGraph
     merges: list[Merge] = field(default_factory=list)
     read: Mapping[str, int] = field(default_factory=dict)
+    #: What was left out, by reason (see :data:`~aieco.loaders.openalex_tables.DROP_UNITS`).
+    dropped: Mapping[str, int] = field(default_factory=dict)
+    #: Up to five ids (authors, institutions, moves) per reason, for a look at the records.
+    examples: Mapping[str, list[str]] = field(default_factory=dict)
+
+    def dropped_tsv(self) -> str:
+        """``dropped.tsv``: what, reason, count and examples, one reason a line."""
+        rows = sorted(self.dropped.items(), key=lambda kv: (DROP_UNITS.get(kv[0], ""), kv[0]))
+        lines = [tsv_line(("what", "reason", "count", "examples"))] + [
+            tsv_line((DROP_UNITS.get(reason, ""), reason, n, " ".join(self.examples.get(reason, []))))
+            for reason, n in rows
+        ]
+        return "\n".join(lines) + "\n"
+
+    def describe_dropped(self) -> str:
+        """One line: how many were left out, per reason."""
+        return (
+            "; ".join(
+                f"{n:,} {DROP_UNITS.get(reason, '')}: {reason}" for reason, n in sorted(self.dropped.items())
+            )
+            or "nothing"
+        )
 
     def write(self, out_dir: str | Path, *, force: bool = False) -> list[Path]:
-        """Write the four CSV tables and ``merges.tsv`` (the merges, for review) into ``out_dir``."""
-        check_writable_folder(out_dir, [*CSV_TABLES, "merges.tsv"], force=force)
+        """Write the four CSV tables, ``merges.tsv`` (the merges, for review) and ``dropped.tsv``
+        (what was left out, and why) into ``out_dir``."""
+        check_writable_folder(out_dir, [*CSV_TABLES, *PULL_FILES], force=force)
         written = write_csv_tables(self.graph, Path(out_dir), force=force)
-        lines = ["openalex_id\tname\tbundled_id\tmatched_by"] + [
-            f"{m.openalex}\t{m.name}\t{m.bundled}\t{m.by}" for m in self.merges
+        lines = [tsv_line(("openalex_id", "name", "bundled_id", "matched_by"))] + [
+            tsv_line((m.openalex, m.name, m.bundled, m.by)) for m in self.merges
         ]
         written.append(write_text(Path(out_dir) / "merges.tsv", "\n".join(lines) + "\n", force=force))
+        written.append(write_text(Path(out_dir) / "dropped.tsv", self.dropped_tsv(), force=force))
         return written
 
 
@@ -84,17 +124,59 @@ def _graph(rows: Rows, origin: str, name: str) -> EcosystemGraph:
     return build_graph(data, name=name, problems=problems)
 
 
-def _finish(acc: Accumulator, source: dict[str, Any], *, bundled: bool) -> OpenAlexPull:
+def _accumulator(
+    filters: OpenAlexFilters,
+    level: FlowLevel,
+    with_people: bool,
+    noise: NoiseRule | None,
+    bundled: bool,
+    source: Mapping[str, Any],
+) -> Accumulator:
     from aieco.loaders.bundled import graph_from_bundled
 
-    resolver = Resolver(graph_from_bundled() if bundled else None)
-    source["note"] = f"{source['note']}; " + ", ".join(f"{v:,} {k}" for k, v in acc.read.items())
+    return Accumulator(
+        filters=filters,
+        level=level,
+        with_people=with_people,
+        noise=noise or NoiseRule(),
+        salt=str(source["id"]),
+        resolver=Resolver(graph_from_bundled()) if bundled else None,
+    )
+
+
+def _finish(acc: Accumulator, source: dict[str, Any]) -> OpenAlexPull:
+    kept, old = acc.read["authors kept"], acc.dropped["pre-2024 record without an affiliation history"]
+    if old and not kept:
+        raise DataValidationError(
+            [
+                Problem(
+                    str(source["url"]),
+                    0,
+                    "affiliations",
+                    f"{old:,} author records are in OpenAlex's pre-2024 schema (last_known_institution, "
+                    "no affiliations): they hold no affiliation history, so no move can be read from them; "
+                    "use a snapshot from 2024 on, or `aieco openalex pull`",
+                )
+            ]
+        )
+    resolver = acc.resolver or Resolver(None)
+    source["note"] = (
+        f"{source['note']}; "
+        + ", ".join(f"{v:,} {k}" for k, v in acc.read.items())
+        + f"; move rule: {acc.noise.describe()}"
+    )
     rows, merges = build_rows(acc, source, resolver)
     graph = _graph(rows, str(source["url"]), name=f"openalex {acc.filters.describe()}")
-    graph.G.graph["openalex"] = {"read": dict(acc.read), "merges": len(merges), "level": acc.level}
+    graph.G.graph["openalex"] = {
+        "read": dict(acc.read),
+        "dropped": dict(acc.dropped),
+        "merges": len(merges),
+        "level": acc.level,
+        "noise": acc.noise.describe(),
+    }
     for m in merges:
         logger.info("OpenAlex %s (%s) merged into bundled %r by %s", m.openalex, m.name, m.bundled, m.by)
-    return OpenAlexPull(graph, merges, dict(acc.read))
+    return OpenAlexPull(graph, merges, dict(acc.read), dict(acc.dropped), dict(acc.examples))
 
 
 # ---- the snapshot --------------------------------------------------------------------
@@ -139,6 +221,7 @@ def graph_from_openalex_snapshot(
     level: FlowLevel = "institution",
     with_bundled: bool = True,
     with_people: bool = False,
+    noise: NoiseRule | None = None,
     progress: Progress | None = None,
 ) -> OpenAlexPull:
     """Build the talent and collaboration graph from an OpenAlex snapshot folder.
@@ -156,6 +239,9 @@ def graph_from_openalex_snapshot(
     with_people
         Also write each researcher as a Person with WORKS_AT per institution (off by default:
         privacy, and memory then grows with the number of authors).
+    noise
+        Which affiliations count and which profiles are set aside (:class:`NoiseRule`;
+        default: every affiliation, profiles that look merged excluded).
     progress
         Called every 1,000 records.
     """
@@ -164,7 +250,10 @@ def graph_from_openalex_snapshot(
             f"{root} holds no OpenAlex snapshot (no data/institutions or data/authors)"
         )
     filters = filters or OpenAlexFilters()
-    acc = Accumulator(filters=filters, level=level, with_people=with_people)
+    source = pull_source(
+        f"snapshot {Path(root).name}; {filters.describe()}", url=Path(root).resolve().as_uri()
+    )
+    acc = _accumulator(filters, level, with_people, noise, with_bundled, source)
     for entity, add in (
         ("institutions", acc.add_institution),
         ("authors", acc.add_author),
@@ -174,13 +263,10 @@ def graph_from_openalex_snapshot(
             try:
                 add(record)
             except RecordError as exc:
-                raise DataValidationError([Problem(str(path), line, "", str(exc))]) from exc
+                raise DataValidationError([Problem(str(path), line, exc.field, str(exc))]) from exc
             if progress and n % 1000 == 0:
                 progress(entity, n, 0)
-    source = pull_source(
-        f"snapshot {Path(root).name}; {filters.describe()}", url=Path(root).resolve().as_uri()
-    )
-    return _finish(acc, source, bundled=with_bundled)
+    return _finish(acc, source)
 
 
 # ---- the API -------------------------------------------------------------------------
@@ -262,6 +348,7 @@ def graph_from_openalex_api(
     with_people: bool = False,
     cache_dir: str | Path | None = None,
     limit: int | None = None,
+    noise: NoiseRule | None = None,
     progress: Progress | None = None,
 ) -> OpenAlexPull:
     """Build the talent and collaboration graph from the OpenAlex API (through pyalex).
@@ -316,13 +403,17 @@ def graph_from_openalex_api(
         for parent in sorted(parents):
             rec = Institutions()[parent]  # a single-entity GET
             institutions[short_id(rec["id"])] = dict(rec)
-    acc = Accumulator(filters=filters, level=level, with_people=with_people)
-    for rec in institutions.values():
-        acc.add_institution(rec)
-    for rec in authors:
-        acc.add_author(rec)
-    for rec in works:
-        acc.add_work(rec)
     source = pull_source(f"API {url}; {filters.describe()}", url=url)
     source["note"] = f"{source['note']}; works query {works_query.url}"
-    return _finish(acc, source, bundled=with_bundled)
+    acc = _accumulator(filters, level, with_people, noise, with_bundled, source)
+    for what, records, add in (
+        ("institutions", list(institutions.values()), acc.add_institution),
+        ("authors", authors, acc.add_author),
+        ("works", works, acc.add_work),
+    ):
+        for i, rec in enumerate(records, start=1):
+            try:
+                add(rec)
+            except RecordError as exc:
+                raise DataValidationError([Problem(f"{url} ({what})", i, exc.field, str(exc))]) from exc
+    return _finish(acc, source)

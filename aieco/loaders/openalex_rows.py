@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from aieco.graph.schema import NodeType, RelType
-from aieco.loaders.openalex_model import Institution
+from aieco.graph.schema import PLACE_LEVELS, NodeType, RelType
+from aieco.loaders.geocode import country_name
+from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution
 from aieco.loaders.openalex_tables import (
     GEONAMES_SOURCE,
     Accumulator,
@@ -41,16 +42,22 @@ class _Builder:
         self.rows: Rows = {"sources": [dict(source)], "entities": [], "relations": [], "observations": []}
         self.ids: dict[str, str] = {}
         self.merges: list[Merge] = []
+        self.members: dict[str, list[str]] = {}
+        for inst_id, key in sorted(acc.canon_items()):
+            if key.startswith("@"):
+                self.members.setdefault(key, []).append(inst_id)
+        self.seen_relations: set[str] = set()
         self.uses_geonames = False
-        # one institution per place key stands for the place (its names and GeoNames id)
-        self.place_holder: dict[str, Institution] = {}
-        self.city_holder: dict[str, Institution] = {}
-        for inst in sorted(acc.institutions.values(), key=lambda i: i.id):
-            key, city = acc.place_of(inst.id), acc.city_key(inst.id)
-            if key:
-                self.place_holder.setdefault(key, inst)
-            if city:
-                self.city_holder.setdefault(city, inst)
+        # one institution per place key (``city:…``, ``region:…``, ``country:…``) stands for the
+        # place (its names and GeoNames id): a full record first, else a dehydrated copy
+        self.holder: dict[str, Institution] = {}
+        for inst in sorted(
+            [*acc.institutions.values(), *acc.stubs.values()], key=lambda i: (not i.full, i.id)
+        ):
+            for level in PLACE_LEVELS:
+                place = inst.place_key(level)
+                if place:
+                    self.holder.setdefault(place, inst)
 
     # ---- entities -----------------------------------------------------------------
     def _entity(self, key: str, row: dict[str, Any], found: tuple[str, str] | None, name: str) -> str:
@@ -59,7 +66,8 @@ class _Builder:
         if found is not None:
             node, by = found
             row = {**row, "id": node, "type": self.resolver.types.get(node, row["type"])}
-            self.merges.append(Merge(key, name, node, by))
+            if by:  # institutions list their merges themselves, one per record
+                self.merges.append(Merge(key, name, node, by))
         self.rows["entities"].append({**row, "source": self.src})
         self.ids[key] = str(row["id"])
         return self.ids[key]
@@ -67,16 +75,14 @@ class _Builder:
     def country(self, inst: Institution) -> str | None:
         if not inst.country_code:
             return None
-        name = inst.country or inst.country_code
+        name = inst.country or country_name(inst.country_code) or inst.country_code
         row = {
             "id": f"country-{inst.country_code.lower()}",
             "type": NodeType.COUNTRY.value,
             "name_en": name,
             "aliases": inst.country_code,
         }
-        return self._entity(
-            str(inst.place_key("Country")), row, self.resolver.place("Country", inst.country), name
-        )
+        return self._entity(str(inst.place_key("Country")), row, self.resolver.place("Country", name), name)
 
     def region(self, inst: Institution) -> str | None:
         if not (inst.region and inst.country_code):
@@ -128,15 +134,27 @@ class _Builder:
         return node
 
     def institution(self, inst_id: str) -> str | None:
-        inst = self.acc.institutions.get(inst_id)
-        if inst is None or inst.node_type is None:
+        """The entity of an institution, by its counting key (its id, or ``@<bundled id>`` for the
+        records that are one bundled entity: one row, one location, a merge line per record)."""
+        inst_id = self.acc.canon(inst_id) if not inst_id.startswith("@") else inst_id
+        inst, kind = self.acc.institution(inst_id), self.acc.type_of(inst_id)
+        if inst is None or kind is None:
             return None
         key = f"institution:{inst_id}"
         if key in self.ids:
             return self.ids[key]
+        if inst_id.startswith("@") and self.resolver is not None:
+            node = inst_id[1:]
+            for member in self.members.get(inst_id, ()):
+                record = self.acc.institution(member)
+                found = self.resolver.institution(record) if record is not None else None
+                by = found[1] if found else "ROR"
+                self.merges.append(
+                    Merge(f"https://openalex.org/{member}", record.name if record else member, node, by)
+                )
         row = {
             "id": institution_node_id(inst.id),
-            "type": inst.node_type.value,
+            "type": kind.value,
             "name_en": inst.name,
             **inst.names,
             "aliases": "|".join(inst.aliases),
@@ -144,15 +162,20 @@ class _Builder:
             "openalex_id": f"https://openalex.org/{inst.id}",
             "url": inst.homepage,
         }
-        node = self._entity(key, row, self.resolver.institution(inst), inst.name)
+        if kind.value != inst.node_type:
+            row["note"] = f"OpenAlex type {inst.kind or 'missing'}; typed {kind.value} by its lineage parent"
+        elif inst.kind not in INSTITUTION_TYPES:
+            row["note"] = f"OpenAlex type {inst.kind or 'missing'}; typed {kind.value} by its name"
+        found = (inst_id[1:], "") if inst_id.startswith("@") else None
+        node = self._entity(key, row, found, inst.name)
         where = self.city(inst) or self.region(inst) or self.country(inst)
         if where:
-            kind = (
+            kind_of_link = (
                 RelType.HEADQUARTERED_IN
                 if self.resolver.types.get(node, row["type"]) == "Company"
                 else RelType.LOCATED_IN
             )
-            self.relation(node, kind, where)
+            self.relation(node, kind_of_link, where)
         for parent in inst.parents:
             up = self.institution(parent)
             if up and up != node:
@@ -161,17 +184,21 @@ class _Builder:
 
     def place(self, key: str) -> str | None:
         """The entity of a place key (``city:…``, ``region:…``, ``country:…``) or an institution id."""
-        if self.acc.level == "institution":
+        level, sep, _ = key.partition(":")
+        if not sep:
             return self.institution(key)
-        inst = self.place_holder.get(key)
+        inst = self.holder.get(key)
         if inst is None:
             return None
-        return {"City": self.city, "Region": self.region, "Country": self.country}[self.acc.level](inst)
+        return {"city": self.city, "region": self.region, "country": self.country}[level](inst)
 
     # ---- relations and observations ------------------------------------------------
     def relation(self, u: str, rel: RelType, v: str, **extra: Any) -> None:
         year = extra.get("year")
         key = f"{self.src}:{u}|{rel.value}|{v}" + (f"|{year}" if year is not None else "")
+        if key in self.seen_relations:  # two records that are one entity: said once
+            return
+        self.seen_relations.add(key)
         self.rows["relations"].append(
             {"id": key, "from": u, "type": rel.value, "to": v, "source": self.src, **extra}
         )
@@ -197,11 +224,17 @@ def build_rows(acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) 
     b = _Builder(acc, source, resolver)
     what = acc.filters.describe()
     level_words = "institutions" if acc.level == "institution" else f"{acc.level.lower()} level"
-    for (gone, new, year), n in sorted(acc.flows.items()):
+    for (gone, new, year), keys in sorted(acc.flows.items()):
         u, v = b.place(gone), b.place(new)
         if u and v and u != v:
             b.relation(
-                u, RelType.TALENT_FLOW, v, count=n, year=year, role=f"researchers who moved ({level_words})"
+                u,
+                RelType.TALENT_FLOW,
+                v,
+                count=len(keys),
+                year=year,
+                role=f"researchers who moved ({level_words})",
+                researchers="|".join(sorted(keys)),
             )
     for (place, year), n in sorted(acc.stayed.items()):
         node = b.place(place)
@@ -225,8 +258,7 @@ def build_rows(acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) 
         if node:
             b.observation(node, "openalex_works", n, "works", year, f"works in OpenAlex; {what}")
     for (city, year), n in sorted(acc.works_by_city.items()):
-        holder = b.city_holder.get(city)
-        node = b.city(holder) if holder else None
+        node = b.place(city)
         if node:
             b.observation(
                 node, "openalex_works", n, "works", year, f"distinct works with an institution here; {what}"

@@ -18,14 +18,17 @@ from typing import Any
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.names import normalize
-from aieco.graph.schema import ORG_TYPES
+from aieco.graph.schema import ORG_TYPES, NodeType
 from aieco.loaders.openalex_model import (
     MAX_COLLABORATORS,
     Career,
     FlowLevel,
     Institution,
+    NoiseRule,
+    RecordError,
     affiliation_countries,
     is_ai,
+    researcher_key,
     short_id,
     work_institutions,
 )
@@ -90,8 +93,11 @@ class OpenAlexFilters:
         if self.from_year or self.to_year:
             parts.append(f"years {self.from_year or '…'}–{self.to_year or '…'}")
         if self.ai_only:
-            parts.append("AI subfield 1702 or AI concept C154945302")
+            parts.append("AI: subfield 1702 (Artificial Intelligence) or concept C154945302")
         return "; ".join(parts) or "every record"
+
+
+_QUALIFIED = re.compile(r"(.+?)\s*[(（][^()（）]+[)）]\s*")
 
 
 def _slug(text: str) -> str:
@@ -137,7 +143,10 @@ class Resolver:
                     self.by_name.setdefault((group, normalize(str(name))), set()).add(node)
 
     def _by_names(self, group: str, names: Iterable[str]) -> tuple[str, str] | None:
-        for name in names:
+        names = list(names)
+        # OpenAlex tells companies apart by a country in brackets: "Tencent (China)" is Tencent
+        bare = [m.group(1) for m in map(_QUALIFIED.fullmatch, names) if m]
+        for name in [*names, *bare]:
             found = self.by_name.get((group, normalize(name)), set())
             if len(found) == 1:
                 return next(iter(found)), f"name {name!r}"
@@ -154,81 +163,264 @@ class Resolver:
         return self._by_names(kind, [name]) if name else None
 
 
+#: What each reason of :attr:`Accumulator.dropped` counts (the first column of ``dropped.tsv``).
+DROP_UNITS = {
+    "outside the filters": "authors",
+    "pre-2024 record without an affiliation history": "authors",
+    "profile flagged as merged": "authors",
+    "no affiliation in the years kept": "authors",
+    "affiliation without an institution id": "affiliations",
+    "affiliation set aside (too few years)": "affiliations",
+    "institution known only from the author record": "affiliations",
+    "institution aieco cannot type (flows end at its place)": "affiliations",
+    "move inside one organisation (lineage)": "moves",
+    "move with an end at no known place at the level": "moves",
+    "work outside the filters": "works",
+    "work with too many institutions for collaborations": "works",
+    "institution of a type aieco does not map": "institutions",
+}
+_EXAMPLES = 5
+
+
 @dataclass
 class Accumulator:
-    """Counts what the records say; turns the counts into aieco rows."""
+    """Counts what the records say; turns the counts into aieco rows.
+
+    Memory grows with the number of institutions, corridors and the researchers on them
+    (pseudonymous keys), never with the works read.
+    """
 
     filters: OpenAlexFilters
     level: FlowLevel = "institution"
     #: Keep each researcher (a Person with WORKS_AT per institution); memory then grows with authors.
     with_people: bool = False
+    noise: NoiseRule = field(default_factory=NoiseRule)
+    #: Makes researcher keys (one pull's keys match each other, not another pull's).
+    salt: str = ""
+    #: Finds the bundled entity an institution already is: institutions that are one entity
+    #: count as one from the start (a move between them is none; a researcher at both, once).
+    resolver: Resolver | None = None
     institutions: dict[str, Institution] = field(default_factory=dict)
+    #: Institutions known only from the dehydrated copies in authors' and works' records.
+    stubs: dict[str, Institution] = field(default_factory=dict)
     people: dict[str, tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=dict)
-    flows: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+    flows: dict[tuple[str, str, int], set[str]] = field(default_factory=dict)
     stayed: Counter[tuple[str, int]] = field(default_factory=Counter)
     left: Counter[tuple[str, int]] = field(default_factory=Counter)
     collaborations: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     works_by_institution: Counter[tuple[str, int]] = field(default_factory=Counter)
     works_by_city: Counter[tuple[str, int]] = field(default_factory=Counter)
     read: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    _types: dict[str, NodeType | None] = field(default_factory=dict, repr=False)
+    _canon: dict[str, str] = field(default_factory=dict, repr=False)
+    #: The first institution read of each canonical key (``@<bundled id>`` or its own id).
+    representative: dict[str, str] = field(default_factory=dict, repr=False)
 
-    # ---- reading ------------------------------------------------------------------
+    def drop(self, reason: str, example: str, n: int = 1) -> None:
+        """Count ``n`` things left out for ``reason`` (one of :data:`DROP_UNITS`)."""
+        self.dropped[reason] += n
+        kept = self.examples.setdefault(reason, [])
+        if len(kept) < _EXAMPLES and example not in kept:
+            kept.append(example)
+
+    # ---- institutions -------------------------------------------------------------
     def add_institution(self, rec: Mapping[str, Any]) -> None:
         inst = Institution.from_record(rec)
         self.read["institutions"] += 1
-        if inst.node_type is None:
-            self.read["institutions skipped (type aieco does not map)"] += 1
-            return
         self.institutions[inst.id] = inst
+        self.stubs.pop(inst.id, None)
+        self._types.clear()
+        self._canon.pop(inst.id, None)
+
+    def _stub(self, rec: Any) -> str | None:
+        """Register the dehydrated institution of an affiliation or authorship; its id."""
+        if not isinstance(rec, Mapping) or not isinstance(rec.get("id"), str) or not rec["id"]:
+            return None
+        inst_id = short_id(rec["id"])
+        if inst_id not in self.institutions and inst_id not in self.stubs:
+            self.stubs[inst_id] = Institution.from_record(
+                {**rec, "display_name": rec.get("display_name") or inst_id}, full=False
+            )
+        return inst_id
+
+    def canon(self, inst_id: str) -> str:
+        """The key an institution is counted under: ``@<bundled id>`` when it is a bundled
+        entity (several OpenAlex records may be one: "Alibaba Group (China)" and "(United
+        States)"), else its own id."""
+        if inst_id not in self._canon:
+            key = inst_id
+            inst = self.institution(inst_id)
+            found = self.resolver.institution(inst) if self.resolver is not None and inst else None
+            if found is not None:
+                key = f"@{found[0]}"
+            self._canon[inst_id] = key
+            self.representative.setdefault(key, inst_id)
+        return self._canon[inst_id]
+
+    def canon_items(self) -> list[tuple[str, str]]:
+        """(institution id, counting key) of every institution counted so far."""
+        return list(self._canon.items())
+
+    def institution(self, inst_id: str) -> Institution | None:
+        """The full record of an institution, else its dehydrated copy (``@…``: its first record)."""
+        if inst_id.startswith("@"):
+            inst_id = self.representative.get(inst_id, inst_id)
+        return self.institutions.get(inst_id) or self.stubs.get(inst_id)
+
+    def type_of(self, inst_id: str) -> NodeType | None:
+        """aieco's type of an institution (:func:`institution_type`, with its lineage parents;
+        a bundled entity's own type)."""
+        if inst_id in self._types:
+            return self._types[inst_id]
+        if inst_id.startswith("@") and self.resolver is not None:
+            kind = self.resolver.types.get(inst_id[1:])
+            self._types[inst_id] = NodeType(kind) if kind else None
+            return self._types[inst_id]
+        inst = self.institution(inst_id)
+        found = None
+        if inst is not None:
+            found = inst.node_type
+            for parent in inst.parents if found is None else ():
+                up = self.institution(parent)
+                found = up.node_type if up is not None else None
+                if found is not None:
+                    break
+        self._types[inst_id] = found
+        return found
 
     def place_of(self, inst_id: str) -> str | None:
         """The place key of an institution at the flow level (``None``: no such place known)."""
-        inst = self.institutions.get(inst_id)
+        inst = self.institution(inst_id)
         return inst.place_key(self.level) if inst is not None else None
 
+    def flow_end(self, inst_id: str) -> str | None:
+        """Where a move's end is counted: the place at the flow level; at institution level the
+        institution, or the smallest place holding it when aieco cannot type it."""
+        inst = self.institution(inst_id)
+        if inst is None:
+            return None
+        if self.level != "institution":
+            return inst.place_key(self.level)
+        return inst_id if self.type_of(inst_id) is not None else inst.finest_place()
+
+    def one_organisation(self, a: str, b: str) -> bool:
+        ia, ib = self.institution(a), self.institution(b)
+        ra, rb = self.representative.get(a, a), self.representative.get(b, b)
+        return bool((ia is not None and rb in ia.parents) or (ib is not None and ra in ib.parents))
+
+    def city_key(self, inst_id: str) -> str | None:
+        inst = self.institution(inst_id)
+        return inst.place_key("City") if inst is not None else None
+
+    # ---- authors ------------------------------------------------------------------
     def add_author(self, rec: Mapping[str, Any]) -> None:
         self.read["authors"] += 1
-        if not self.filters.keep_author(rec):
+        author = short_id(rec.get("id")) or f"author {self.read['authors']}"
+        if "affiliations" not in rec and (
+            "last_known_institution" in rec or "last_known_institutions" in rec
+        ):
+            self.drop("pre-2024 record without an affiliation history", author)
             return
+        if not self.filters.keep_author(rec):
+            self.drop("outside the filters", author)
+            return
+        pairs: list[tuple[str, list[int]]] = []
+        for i, aff in enumerate(_records_list(rec.get("affiliations"), "affiliations")):
+            if not isinstance(aff, Mapping):
+                raise RecordError(f"affiliations[{i}] must be a JSON object", f"affiliations[{i}]")
+            inst_id = self._stub(aff.get("institution"))
+            if inst_id is None:
+                self.drop("affiliation without an institution id", author)
+                continue
+            years = sorted(
+                {
+                    y
+                    for y in _records_list(aff.get("years"), f"affiliations[{i}].years")
+                    if isinstance(y, int) and not isinstance(y, bool)
+                }
+            )
+            if len(years) < self.noise.min_years:
+                self.drop("affiliation set aside (too few years)", f"{author} {inst_id}")
+                continue
+            if inst_id in self.stubs:
+                self.drop("institution known only from the author record", inst_id)
+            key = self.canon(inst_id)
+            if self.type_of(key) is None:
+                self.drop("institution aieco cannot type (flows end at its place)", inst_id)
+            pairs.append((key, years))
+        career = Career.from_affiliations(pairs, keep_year=self.filters.keep_year)
+        if not career.by_year:
+            self.drop("no affiliation in the years kept", author)
+            return
+        if career.median_per_year() > self.noise.max_median_per_year:
+            self.read["profiles flagged as merged"] += 1
+            if self.noise.exclude_flagged:
+                self.drop("profile flagged as merged", author)
+                return
         self.read["authors kept"] += 1
-        career = Career.from_record(rec, keep_year=self.filters.keep_year)
-        if self.with_people:
+        if self.with_people:  # the institutions' own ids (a merged one: its first record)
             spans: dict[str, list[int]] = {}
             for year, held in career.by_year.items():
                 for inst in held:
                     spans.setdefault(inst, []).append(year)
-            self.people[short_id(rec.get("id"))] = (
-                str(rec.get("display_name") or short_id(rec.get("id"))),
-                {i: (min(ys), max(ys)) for i, ys in spans.items()},
+            self.people[author] = (
+                str(rec.get("display_name") or author),
+                {self.representative.get(i, i): (min(ys), max(ys)) for i, ys in spans.items()},
             )
-        career = career.at(self.place_of)
+        key = researcher_key(author, self.salt)
+        corridors: set[tuple[str, str, int]] = set()
         for gone, new, year in career.moves():
-            self.flows[(gone, new, year)] += 1
-        stayed, left = career.stays_and_departures()
+            if self.one_organisation(gone, new):
+                self.drop("move inside one organisation (lineage)", f"{author} {gone}→{new} {year}")
+                continue
+            a, b = self.flow_end(gone), self.flow_end(new)
+            if a is None or b is None:
+                self.drop("move with an end at no known place at the level", f"{author} {gone}→{new} {year}")
+            elif a != b:
+                corridors.add((a, b, year))
+        for corridor in corridors:
+            self.flows.setdefault(corridor, set()).add(key)
+        at_level = (
+            (lambda i: i if self.type_of(i) else None) if self.level == "institution" else self.place_of
+        )
+        stayed, left = career.at(at_level).stays_and_departures()
         self.stayed.update(stayed)
         self.left.update(left)
 
+    # ---- works --------------------------------------------------------------------
     def add_work(self, rec: Mapping[str, Any]) -> None:
         self.read["works"] += 1
         if not self.filters.keep_work(rec):
+            self.drop("work outside the filters", short_id(rec.get("id")))
             return
         self.read["works kept"] += 1
         year = int(rec["publication_year"])
-        ids = sorted(i for i in work_institutions(rec)[0] if i in self.institutions)
+        for authorship in _records_list(rec.get("authorships"), "authorships"):
+            if isinstance(authorship, Mapping):
+                for inst in _records_list(authorship.get("institutions"), "authorships[].institutions"):
+                    self._stub(inst)
+        ids = sorted({k for k in map(self.canon, work_institutions(rec)[0]) if self.type_of(k) is not None})
         for inst in ids:
             self.works_by_institution[(inst, year)] += 1
         cities = {c for c in (self.city_key(i) for i in ids) if c}
         for city in cities:
             self.works_by_city[(city, year)] += 1
         if len(ids) > MAX_COLLABORATORS:
-            self.read["works left out of collaborations (too many institutions)"] += 1
+            self.drop("work with too many institutions for collaborations", short_id(rec.get("id")))
             return
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
                 self.collaborations[(a, b, year)] += 1
 
-    def city_key(self, inst_id: str) -> str | None:
-        return self.institutions[inst_id].place_key("City")
+
+def _records_list(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{field} must be a JSON list, got {type(value).__name__}", field)
+    return value
 
 
 def pull_source(description: str, *, url: str) -> dict[str, Any]:

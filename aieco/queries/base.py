@@ -80,6 +80,9 @@ class Query:
     order_by: tuple[tuple[str, bool], ...]
     networkx: NetworkXForm = field(repr=False)
     examples: tuple[Mapping[str, Any], ...] = ()
+    #: Columns computed from the others after either engine answered (the same code for both),
+    #: such as a count's interval; the Cypher text returns the other columns.
+    derive: Callable[[pd.DataFrame], pd.DataFrame] | None = field(default=None, repr=False)
 
     @property
     def cypher(self) -> str:
@@ -99,7 +102,9 @@ class Query:
         return {p.name: p.coerce(values.get(p.name, p.default)) for p in self.params}
 
     def normalise(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Give a result the query's columns, value types and row order."""
+        """Give a result its derived columns, the query's columns, value types and row order."""
+        if self.derive is not None and not frame.empty:
+            frame = self.derive(frame.copy())
         if frame.empty:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in self.columns})
         frame = frame.loc[:, list(self.columns)].copy()

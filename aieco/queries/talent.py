@@ -1,8 +1,12 @@
 """Talent and collaboration queries for analysts: corridors, circulation, retention, co-authorship.
 
 Corridors and circulation move each counted ``TALENT_FLOW`` to the places at ``level`` holding
-its two ends (``entity``: as the data give them) and add the researcher counts; flows given only
-as a share do not add up and are left out (``talent_flows`` lists them). Retention reads the
+its two ends (``entity``: as the data give them) and count **distinct researchers**: a flow that
+lists its researchers (OpenAlex pulls) adds each of them once per corridor, however many of its
+institution pairs or years they appear in; a flow with a count alone (a published figure) adds
+its count. Flows given only as a share do not add up and are left out (``talent_flows`` lists
+them). Each corridor carries a 95 % interval on its count and is marked small under
+:data:`~aieco.metrics.intervals.SMALL_COUNT` researchers (:mod:`aieco.metrics.intervals`). Retention reads the
 ``talent_stayed``/``talent_left`` counts that OpenAlex pulls record per place and year.
 """
 
@@ -10,12 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import PLACE_LEVELS
+from aieco.metrics.intervals import SMALL_COUNT, count_intervals
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.nxcommon import name, place_at_level, relationships
 
@@ -29,40 +35,64 @@ _LEVEL = Param(
 _TOP = Param("top", "int", 20, "At most this many rows.", minimum=1)
 
 
-def _mapped_flows(eg: EcosystemGraph, level: str) -> list[tuple[str, str, float, int | None]]:
+@dataclass
+class _Count:
+    """Distinct researchers (listed keys) plus counts given without keys."""
+
+    keys: set[str] = field(default_factory=set)
+    unkeyed: float = 0.0
+
+    def add(self, a: Mapping[str, Any]) -> None:
+        if a.get("researchers"):
+            self.keys.update(a["researchers"])
+        else:
+            self.unkeyed += float(a["count"])
+
+    @property
+    def n(self) -> float:
+        return len(self.keys) + self.unkeyed
+
+
+def _mapped_flows(eg: EcosystemGraph, level: str) -> list[tuple[str, str, Mapping[str, Any]]]:
     G = eg.G
-    out = []
+    out: list[tuple[str, str, Mapping[str, Any]]] = []
     for u, v, _, a in relationships(G):
         if a["type"] != "TALENT_FLOW" or a.get("count") is None:
             continue
         pu = u if level == "entity" else place_at_level(G, u, level)
         pv = v if level == "entity" else place_at_level(G, v, level)
         if pu and pv and pu != pv:
-            out.append((pu, pv, float(a["count"]), a.get("year")))
+            out.append((pu, pv, a))
     return out
+
+
+def _with_interval(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    bounds = count_intervals(float(x) for x in frame[column])
+    frame["low"] = [round(lo, 3) for lo, _ in bounds]
+    frame["high"] = [round(hi, 3) for _, hi in bounds]
+    frame["small"] = [bool(float(x) < SMALL_COUNT) for x in frame[column]]
+    return frame
 
 
 def _corridors(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     G = eg.G
-    acc: dict[tuple[str, str], list[Any]] = {}
-    for u, v, c, year in _mapped_flows(eg, p["level"]):
-        row = acc.setdefault((u, v), [0.0, 0, [], []])
-        row[0] += c
-        row[1] += 1
-        if year is not None:
-            row[2].append(year)
-    rows = [
+    acc: dict[tuple[str, str], tuple[_Count, list[int | None]]] = {}
+    for u, v, a in _mapped_flows(eg, p["level"]):
+        count, years = acc.setdefault((u, v), (_Count(), []))
+        count.add(a)
+        years.append(a.get("year"))
+    rows: list[dict[str, Any]] = [
         {
             "from": u,
             "from_name": name(G, u),
             "to": v,
             "to_name": name(G, v),
-            "researchers": r[0],
-            "flows": r[1],
-            "first_year": min(r[2], default=None),
-            "last_year": max(r[2], default=None),
+            "researchers": c.n,
+            "flows": len(years),
+            "first_year": min((y for y in years if y is not None), default=None),
+            "last_year": max((y for y in years if y is not None), default=None),
         }
-        for (u, v), r in acc.items()
+        for (u, v), (c, years) in acc.items()
     ]
     rows.sort(key=lambda r: (-r["researchers"], r["from"], r["to"]))
     return as_frame(rows[: p["top"]], CORRIDORS.columns)
@@ -72,21 +102,35 @@ CORRIDORS = Query(
     name="talent_corridors",
     question="Which corridors carry the most researchers, between institutions or the places holding them?",
     params=(_LEVEL, _TOP),
-    columns=("from", "from_name", "to", "to_name", "researchers", "flows", "first_year", "last_year"),
+    columns=(
+        "from",
+        "from_name",
+        "to",
+        "to_name",
+        "researchers",
+        "low",
+        "high",
+        "small",
+        "flows",
+        "first_year",
+        "last_year",
+    ),
     order_by=(("researchers", False), ("from", True), ("to", True)),
     networkx=_corridors,
     examples=({"level": "Country"}, {"level": "City", "top": 3}),
+    derive=lambda frame: _with_interval(frame, "researchers"),
 )
 
 
 def _circulation(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     G = eg.G
-    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for u, v, c, _ in _mapped_flows(eg, p["level"]):
-        acc[u][1] += c
-        acc[v][0] += c
+    acc: dict[str, tuple[_Count, _Count]] = defaultdict(lambda: (_Count(), _Count()))
+    for u, v, a in _mapped_flows(eg, p["level"]):
+        acc[u][1].add(a)
+        acc[v][0].add(a)
     rows = []
-    for n, (inflow, outflow) in acc.items():
+    for n, (ins, outs) in acc.items():
+        inflow, outflow = ins.n, outs.n
         gross = inflow + outflow
         rows.append(
             {

@@ -71,9 +71,11 @@ def test_institution_level_flows(snapshot: Path) -> None:
     pull = graph_from_openalex_snapshot(snapshot, filters=AI)
     # A1 Tsinghua→Stanford 2019; A2 SJTU→Google 2019 and back 2021 (2020 without affiliation);
     # A3's joint appointment moves nothing; A4 leaves iFLYTEK for SJTU in 2020 (Tsinghua was dropped
-    # in 2019 without anyone joined); A5 is not AI; A6's other place is an unknown type; A7 goes
-    # from Tsinghua to Microsoft Research Asia in 2020
+    # in 2019 without anyone joined); A5 is not AI; A6 leaves an institution of a type aieco cannot
+    # type (a "spaceport" without a telling name), so the flow starts at its city; A7 goes from
+    # Tsinghua to Microsoft Research Asia in 2020
     assert flows(pull) == {
+        ("beijing", TSINGHUA, 1, 2018),
         (TSINGHUA, STANFORD, 1, 2019),
         ("sjtu", "google", 1, 2019),
         ("google", "sjtu", 1, 2021),
@@ -83,7 +85,7 @@ def test_institution_level_flows(snapshot: Path) -> None:
     assert pull.read["authors kept"] == 6
     part_of = {(u, v) for u, v, d in pull.graph.G.edges(data=True) if d["type"] == "PART_OF"}
     assert part_of == {(MSRA, "microsoft")}  # MSRA's lineage; Microsoft is a bundled company
-    assert pull.read["institutions skipped (type aieco does not map)"] == 1
+    assert pull.dropped["institution aieco cannot type (flows end at its place)"] == 1
 
 
 def test_country_and_city_level_flows(snapshot: Path) -> None:
@@ -109,7 +111,11 @@ def test_filters_change_what_counts(snapshot: Path) -> None:
     assert ("iflytek", "sjtu", 1, 2020) not in flows(us)  # A4 never had a US affiliation
     assert (TSINGHUA, MSRA, 1, 2020) not in flows(us)  # nor had A7
     early = graph_from_openalex_snapshot(snapshot, filters=OpenAlexFilters(to_year=2019, ai_only=True))
-    assert flows(early) == {(TSINGHUA, STANFORD, 1, 2019), ("sjtu", "google", 1, 2019)}
+    assert flows(early) == {
+        ("beijing", TSINGHUA, 1, 2018),
+        (TSINGHUA, STANFORD, 1, 2019),
+        ("sjtu", "google", 1, 2019),
+    }
 
 
 def test_collaborations_and_works_counts(snapshot: Path) -> None:
@@ -180,7 +186,7 @@ def test_tables_load_alone_and_on_top_of_the_bundled_data(snapshot: Path, tmp_pa
     assert both.G.nodes["iflytek"]["openalex_id"] == "https://openalex.org/I4210154640"  # new fields join
     listed = runner.invoke(app, ["query", "run", "talent_flows", "--data", str(out), "-f", "json"])
     rows = json.loads(listed.stdout)
-    assert len(rows) == 5
+    assert len(rows) == 6
     assert all(r["source"].startswith("openalex-") for r in rows)
     assert "iflytek" in (out / "merges.tsv").read_text(encoding="utf-8")
 
