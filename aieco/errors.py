@@ -132,6 +132,17 @@ class Neo4jSetupError(Neo4jError):
     """A local server could not be fetched, started or stopped (Java, Maven, ports, files)."""
 
 
+class OpenDataError(AiecoError):
+    """A request to an open-data service (OpenAlex, ROR, Wikidata) that failed; the message names
+    the URL, the status and what to do."""
+
+    exit_code = 5
+
+
+class NotFoundError(OpenDataError):
+    """The service answered 404 for an entity (loaders count it as a skip)."""
+
+
 class MissingDependencyError(AiecoError, ImportError):
     """An optional dependency is not installed; the message says what to install."""
 

@@ -1,7 +1,7 @@
 """A loopback HTTPS server answering like the OpenAlex API, from the fixture records.
 
 It serves ``/authors``, ``/works`` and ``/institutions`` lists with ``meta.next_cursor`` paging
-(two records a page, whatever ``per-page`` asks), ``/institutions?filter=openalex_id:A|B``, the
+(two records a page, whatever ``per-page`` asks), ``/institutions?filter=openalex:A|B``, the
 single-entity GET ``/institutions/<id>``, and answers the very first request with a 429 (as a
 rate-limited API does) so that the client's retry is exercised. Requests are counted.
 """
@@ -60,10 +60,10 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 class Mirror:
-    """State shared with the handler: the records and the request log."""
+    """State shared with the handler: the records (the fixture's, or those given) and the request log."""
 
-    def __init__(self) -> None:
-        self.data = {entity: records(entity) for entity in ("institutions", "authors", "works")}
+    def __init__(self, data: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        self.data = data or {entity: records(entity) for entity in ("institutions", "authors", "works")}
         self.requests: list[str] = []
         self.throttled = False
 
@@ -101,9 +101,13 @@ def _handler(mirror: Mirror) -> type[http.server.BaseHTTPRequestHandler]:
                 found = [r for r in rows if r["id"].rsplit("/", 1)[-1] == parts[1].rsplit("/", 1)[-1]]
                 self._send(200, found[0]) if found else self._send(404, {"error": "not found"})
                 return
-            wanted = [f for f in query.get("filter", [""])[0].split(",") if f.startswith("openalex_id:")]
+            wanted = [
+                f.partition(":")[2]
+                for f in query.get("filter", [""])[0].split(",")
+                if f.partition(":")[0] in ("openalex", "openalex_id", "ids.openalex")
+            ]
             if wanted:
-                ids = {i.rsplit("/", 1)[-1] for i in wanted[0].removeprefix("openalex_id:").split("|")}
+                ids = {i.rsplit("/", 1)[-1] for i in wanted[0].split("|")}
                 rows = [r for r in rows if r["id"].rsplit("/", 1)[-1] in ids]
             cursor = query.get("cursor", [None])[0]
             start = 0 if cursor in (None, "*") else int(str(cursor).removeprefix("page-"))
@@ -123,10 +127,12 @@ def _handler(mirror: Mirror) -> type[http.server.BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[tuple[str, Path, Mirror]]:
+def serve(
+    folder: Path, data: dict[str, list[dict[str, Any]]] | None = None
+) -> Iterator[tuple[str, Path, Mirror]]:
     """Run the mirror on a free loopback port; yield its base URL, its certificate and its state."""
     cert, key = self_signed_certificate(folder)
-    mirror = Mirror()
+    mirror = Mirror(data)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(mirror))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

@@ -11,7 +11,7 @@ from aieco.atomic import check_writable_folder
 from aieco.cli.options import ForceOpt
 from aieco.cli.output import say, step_progress
 from aieco.graph.io import CSV_TABLES
-from aieco.loaders.openalex_model import FlowLevel
+from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 
 if TYPE_CHECKING:
     from aieco.loaders.openalex import OpenAlexPull
@@ -40,11 +40,38 @@ PeopleOpt = Annotated[
 BundledOpt = Annotated[
     bool, typer.Option("--resolve/--no-resolve", help="Merge institutions and places into bundled entities.")
 ]
+MinYearsOpt = Annotated[
+    int,
+    typer.Option(
+        "--min-years",
+        min=1,
+        max=100,
+        help="An affiliation counts when the record shows it in at least this many years (2 sets aside "
+        "one-year co-affiliations).",
+    ),
+]
+MergedOpt = Annotated[
+    float,
+    typer.Option(
+        "--max-institutions-per-year",
+        min=1,
+        help="Flag a profile whose median number of institutions per active year is above this "
+        "(OpenAlex merged several people).",
+    ),
+]
+KeepFlaggedOpt = Annotated[
+    bool, typer.Option("--keep-flagged", help="Keep flagged profiles in the counts (excluded by default).")
+]
+
+
+def _noise(min_years: int, max_per_year: float, keep_flagged: bool) -> NoiseRule:
+    return NoiseRule(min_years=min_years, max_median_per_year=max_per_year, exclude_flagged=not keep_flagged)
 
 
 def _report(pull: OpenAlexPull, out: Path) -> None:
     summary = pull.graph.summary()
     say(", ".join(f"{v:,} {k}" for k, v in pull.read.items()))
+    say(f"left out: {pull.describe_dropped()} (see {out / 'dropped.tsv'})")
     say(
         f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships "
         f"({summary['edge_types'].get('TALENT_FLOW', 0):,} talent flows, "
@@ -64,6 +91,9 @@ def openalex_snapshot(
     level: LevelOpt = "institution",
     resolve: BundledOpt = True,
     with_people: PeopleOpt = False,
+    min_years: MinYearsOpt = 1,
+    max_per_year: MergedOpt = 5.0,
+    keep_flagged: KeepFlaggedOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Stream an OpenAlex snapshot (gzip JSON Lines) into aieco's tables, in bounded memory.
@@ -73,13 +103,19 @@ def openalex_snapshot(
     Examples: [bold]aieco openalex snapshot ~/openalex --out all/[/bold] ·
     [bold]aieco openalex snapshot ~/openalex --country CN --ai --level Region --out cn/[/bold]
     """
-    from aieco.loaders.openalex import OpenAlexFilters, graph_from_openalex_snapshot
+    from aieco.loaders.openalex import PULL_FILES, OpenAlexFilters, graph_from_openalex_snapshot
 
-    check_writable_folder(out, [*CSV_TABLES, "merges.tsv"], force=force)
+    check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
     filters = OpenAlexFilters(tuple(c.upper() for c in country or ()), from_year, to_year, ai_only=ai)
     with step_progress("reading") as advance:
         pull = graph_from_openalex_snapshot(
-            path, filters=filters, level=level, with_bundled=resolve, progress=advance
+            path,
+            filters=filters,
+            level=level,
+            with_bundled=resolve,
+            with_people=with_people,
+            noise=_noise(min_years, max_per_year, keep_flagged),
+            progress=advance,
         )
     pull.write(out, force=force)
     _report(pull, out)
@@ -109,9 +145,12 @@ def openalex_pull(
     level: LevelOpt = "institution",
     resolve: BundledOpt = True,
     with_people: PeopleOpt = False,
+    min_years: MinYearsOpt = 1,
+    max_per_year: MergedOpt = 5.0,
+    keep_flagged: KeepFlaggedOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    """Ask the OpenAlex API (through pyalex) for a region's AI authors and works.
+    """Ask the OpenAlex API for a region's AI authors and works.
 
     Requests are cached on disk, so a re-run sends none; 429/5xx answers are retried.
     OPENALEX_API_KEY and OPENALEX_MAILTO come from the environment; AIECO_OPENALEX_URL points
@@ -120,10 +159,10 @@ def openalex_pull(
     Examples: [bold]aieco openalex pull --country CN --from-year 2018 --out cn/[/bold] ·
     [bold]aieco openalex pull --author-filter "last_known_institutions.country_code:jp" --out jp/[/bold]
     """
-    from aieco.loaders.openalex import OpenAlexFilters, graph_from_openalex_api
+    from aieco.loaders.openalex import PULL_FILES, OpenAlexFilters, graph_from_openalex_api
     from aieco.neo4j.server.local import cache_dir
 
-    check_writable_folder(out, [*CSV_TABLES, "merges.tsv"], force=force)
+    check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
     filters = OpenAlexFilters(
         tuple(c.upper() for c in country or ()), from_year, to_year, ai_only=not all_fields
     )
@@ -137,6 +176,7 @@ def openalex_pull(
             with_people=with_people,
             cache_dir=cache or cache_dir() / "openalex",
             limit=limit,
+            noise=_noise(min_years, max_per_year, keep_flagged),
             progress=advance,
         )
     pull.write(out, force=force)

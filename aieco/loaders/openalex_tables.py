@@ -177,7 +177,7 @@ DROP_UNITS = {
     "move with an end at no known place at the level": "moves",
     "work outside the filters": "works",
     "work with too many institutions for collaborations": "works",
-    "institution of a type aieco does not map": "institutions",
+    "institution the API does not have (404)": "institutions",
 }
 _EXAMPLES = 5
 

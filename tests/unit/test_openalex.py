@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 
 import aieco
 from aieco.cli import app
-from aieco.errors import DataValidationError
+from aieco.errors import DataValidationError, InvalidArgumentError
 from aieco.loaders.openalex import (
     OpenAlexFilters,
+    check_filter,
     graph_from_openalex_api,
     graph_from_openalex_snapshot,
-    parse_filter,
 )
 from aieco.loaders.openalex_model import Career, Institution
 from aieco.loaders.openalex_tables import Resolver
@@ -262,9 +262,11 @@ def test_the_committed_example_is_the_fixture(snapshot: Path) -> None:
         assert mine == fixture
 
 
-# ---- the API, through pyalex, against a loopback mirror --------------------------------
+# ---- the API, against a loopback mirror --------------------------------
 def test_filter_strings() -> None:
-    assert parse_filter("a.b:1,c:x|y") == {"a": {"b": "1"}, "c": "x|y"}
+    assert check_filter("a.b:1,c:x|y") == "a.b:1,c:x|y"
+    with pytest.raises(InvalidArgumentError, match="not key:value"):
+        check_filter("a.b:1,oops")
 
 
 def test_the_api_gives_the_snapshots_answer_and_a_rerun_costs_nothing(
@@ -282,8 +284,9 @@ def test_the_api_gives_the_snapshots_answer_and_a_rerun_costs_nothing(
     assert flows(first) == flows(from_snapshot) == flows(again)
     assert sent[0] == sent[1]  # the 429 was retried
     assert sum(r.startswith("/authors") for r in sent) == 5  # 7 authors, 2 a page, plus the retried first
-    assert any(r.startswith("/institutions/I1290206253") for r in sent)  # a single GET: MSRA's parent
-    assert any("openalex_id" in r for r in sent)
+    # MSRA's parent is fetched in a second batch, by the same filter
+    assert sum(r.startswith("/institutions?") and "filter=openalex%3A" in r for r in sent) >= 2
+    assert any("I1290206253" in r for r in sent if r.startswith("/institutions?"))
     src = next(
         a for n, a in first.graph.G.nodes(data=True) if a["type"] == "Source" and n.startswith("openalex-")
     )

@@ -343,7 +343,7 @@ def test_the_ai_filter_keeps_every_ai_tagged_author_and_work(realdata: Path, tmp
     assert len(tagged) > 100
     assert [r["id"] for r in records if is_ai(r)] == [r["id"] for r in tagged]
     kept = graph_from_openalex_snapshot(
-        _snapshot(tmp_path, [r for r in _authors(realdata).values()]), filters=OpenAlexFilters(ai_only=True)
+        _snapshot(tmp_path, list(_authors(realdata).values())), filters=OpenAlexFilters(ai_only=True)
     )
     assert kept.read["authors kept"] + kept.dropped["profile flagged as merged"] == sum(
         _tagged_ai(r) for r in _authors(realdata).values()
@@ -352,7 +352,7 @@ def test_the_ai_filter_keeps_every_ai_tagged_author_and_work(realdata: Path, tmp
 
 # ---- what is dropped, and old snapshots -------------------------------------------------
 def test_a_pre_2024_snapshot_is_an_error_that_says_what_to_use(realdata: Path) -> None:
-    with pytest.raises(DataValidationError, match="pre-2024 schema.*snapshot from 2024 on"):
+    with pytest.raises(DataValidationError, match=r"pre-2024 schema.*snapshot from 2024 on"):
         graph_from_openalex_snapshot(realdata / OLD_SNAPSHOT)
 
 
