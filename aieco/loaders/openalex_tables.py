@@ -313,7 +313,7 @@ class Accumulator:
         if inst is not None:
             found = inst.node_type
             for parent in inst.parents if found is None else ():
-                up = self.institution(parent)
+                up = self.institutions.get(parent)  # full records only: they all come first
                 found = up.node_type if up is not None else None
                 if found is not None:
                     break
@@ -375,8 +375,8 @@ class Accumulator:
         self.fill_regions()
         self.read["authors"] += 1
         author = short_id(rec.get("id")) or f"author {self.read['authors']}"
-        if "affiliations" not in rec and (
-            "last_known_institution" in rec or "last_known_institutions" in rec
+        if rec.get("affiliations") is None and (
+            rec.get("last_known_institution") is not None or rec.get("last_known_institutions") is not None
         ):
             self.drop("pre-2024 record without an affiliation history", author)
             return

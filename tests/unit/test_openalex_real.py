@@ -194,14 +194,16 @@ def authors(realdata: Path) -> dict[str, dict[str, Any]]:
     return _authors(realdata)
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
 @pytest.mark.parametrize("author", sorted(HAND))
 def test_moves_are_those_a_hand_reading_gives(
-    author: str, authors: dict[str, dict[str, Any]], tmp_path: Path
+    author: str, engine: Any, authors: dict[str, dict[str, Any]], tmp_path: Path
 ) -> None:
     root = _snapshot(tmp_path, [authors[author]])
     institution, country = HAND[author]
-    assert _moves(graph_from_openalex_snapshot(root, with_bundled=False)) == institution
-    assert _moves(graph_from_openalex_snapshot(root, with_bundled=False, level="Country")) == country
+    assert _moves(graph_from_openalex_snapshot(root, with_bundled=False, engine=engine)) == institution
+    by_country = graph_from_openalex_snapshot(root, with_bundled=False, level="Country", engine=engine)
+    assert _moves(by_country) == country
 
 
 def test_a_funder_typed_university_invents_no_move(
@@ -410,3 +412,61 @@ def test_a_city_without_a_region_gets_its_geonames_admin1_region(realdata: Path)
     assert regions == {"I4210116924": "Guangdong", "I2800935791": "California", "I4210152758": "Beijing"}
     assert acc.institutions["I108688024"].region is None  # Qingdao: no record names Shandong's area
     assert acc.read["regions from GeoNames admin-1"] == 6
+
+
+# ---- the DuckDB reader gives the streaming reader's tables ----------------------------
+def _tables(pull: Any) -> dict[str, Any]:
+    G = pull.graph.G
+    return {
+        "nodes": {
+            n: {k: v for k, v in a.items() if k != "note"}
+            for n, a in G.nodes(data=True)
+            if a["type"] != "Source"
+        },
+        "edges": sorted(
+            (u, v, d["type"], d.get("year"), d.get("count"), tuple(d.get("researchers") or ()))
+            for u, v, d in G.edges(data=True)
+        ),
+        "read": dict(pull.read),
+        "dropped": dict(pull.dropped),
+    }
+
+
+@pytest.mark.parametrize(
+    ("level", "filters"),
+    [
+        ("institution", OpenAlexFilters()),
+        ("Country", OpenAlexFilters(ai_only=True)),
+        ("City", OpenAlexFilters(countries=("CN", "US"), from_year=2010, to_year=2024)),
+        ("Region", OpenAlexFilters()),
+    ],
+)
+def test_duckdb_and_streaming_readers_give_the_same_tables(
+    level: Any, filters: OpenAlexFilters, authors: dict[str, dict[str, Any]], realdata: Path, tmp_path: Path
+) -> None:
+    institutions = json.loads((realdata / RAG / "institutions_sample.json").read_text(encoding="utf-8"))
+    root = _snapshot(tmp_path, list(authors.values()), institutions)
+    works = [
+        json.loads(line)
+        for line in (
+            realdata / "openalex/raw/rkrug__openalexPro/tests/testthat/_snaps/005-pro_fetch_search/jsonl"
+        )
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    works += json.loads((realdata / RAG / "works_sample.json").read_text(encoding="utf-8"))
+    folder = root / "data" / "works" / "updated_date=2026-06-23"
+    folder.mkdir(parents=True)
+    with gzip.open(folder / "part_000.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(w) + "\n" for w in works)
+    fast = graph_from_openalex_snapshot(root, filters=filters, level=level, engine="duckdb")
+    slow = graph_from_openalex_snapshot(root, filters=filters, level=level, engine="python")
+    a, b = _tables(fast), _tables(slow)
+    assert a["read"] == b["read"]
+    assert a["dropped"] == b["dropped"]
+    assert a["edges"] == b["edges"]
+    assert a["nodes"] == b["nodes"]
+    assert level == "City" or any(t == "TALENT_FLOW" for _, _, t, *_ in a["edges"])
+    assert any(t == "COLLABORATES_WITH" for _, _, t, *_ in a["edges"]) or filters.countries
+    assert a["read"]["works kept"] > 0
