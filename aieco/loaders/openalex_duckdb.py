@@ -92,11 +92,12 @@ def _connect(work: Path, memory_limit: str | None, threads: int | None) -> Any:
         import duckdb
     except ImportError as exc:
         raise MissingDependencyError("reading a snapshot at speed needs DuckDB: pip install duckdb") from exc
-    con = duckdb.connect(str(work / "pull.duckdb"))
+    con = duckdb.connect()  # in memory; beyond memory_limit it spills to the temporary folder
     con.execute(f"SET temp_directory = '{work / 'spill'}'")
     con.execute(f"SET memory_limit = '{memory_limit or '4GB'}'")
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -116,6 +117,15 @@ def read_snapshot(
             _read(con, acc, author_files, work_files, progress)
         finally:
             con.close()
+
+
+def _author_columns(acc: Accumulator) -> dict[str, str]:
+    """The author fields read: topics and concepts only when the AI filter needs them."""
+    if acc.filters.ai_only:
+        return AUTHOR_COLUMNS
+    return {
+        k: v for k, v in AUTHOR_COLUMNS.items() if k in ("id", "affiliations") or k.startswith("last_known")
+    }
 
 
 def _year_clause(column: str, acc: Accumulator) -> str:
@@ -147,38 +157,29 @@ def _read(
 
 def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) -> None:
     """Authors (the fields used), their filter verdicts, and the affiliations of those kept."""
+    ai = _is_ai(["topics", "topic_share"], ["primary_topic"], ["x_concepts", "concepts"])
+    codes = "list_transform(coalesce(affiliations, []), lambda a: upper(a.institution.country_code))"
+    clauses = [*([ai] if acc.filters.ai_only else []), *([f"list_has_any({codes}, ?)"] if countries else [])]
+    keep = " AND ".join(clauses) or "true"
+    old = (
+        "affiliations IS NULL AND (last_known_institution IS NOT NULL OR last_known_institutions IS NOT NULL)"
+    )
     if files:
         con.execute(
             f"""
-            CREATE TABLE raw_authors AS
-            SELECT row_number() OVER () AS r, nullif({_short("id")}, '') AS author, affiliations,
-                   affiliations IS NULL AND (last_known_institution IS NOT NULL
-                                             OR last_known_institutions IS NOT NULL) AS old_schema,
-                   {_is_ai(["topics", "topic_share"], ["primary_topic"], ["x_concepts", "concepts"])} AS ai,
-                   list_transform(coalesce(affiliations, []),
-                                  lambda a: upper(a.institution.country_code)) AS ccs
+            CREATE TABLE authors AS
+            SELECT nullif({_short("id")}, '') AS author, affiliations, {old} AS old_schema,
+                   NOT ({old}) AND {keep} AS keep
             FROM read_ndjson(?, columns = ?, format = 'newline_delimited', maximum_object_size = 268435456)
             """,
-            [[str(p) for p in files], AUTHOR_COLUMNS],
+            [*([countries] if countries else []), [str(p) for p in files], _author_columns(acc)],
         )
     else:
         con.execute(
-            "CREATE TABLE raw_authors (r BIGINT, author VARCHAR, affiliations JSON, old_schema BOOLEAN, "
-            "ai BOOLEAN, ccs VARCHAR[])"
+            f"CREATE TABLE authors (author VARCHAR, affiliations {AUTHOR_COLUMNS['affiliations']}, "
+            "old_schema BOOLEAN, keep BOOLEAN)"
         )
-    keep = " AND ".join(
-        [*(["ai"] if acc.filters.ai_only else []), *(["list_has_any(ccs, ?)"] if countries else [])]
-    )
-    con.execute(
-        f"""
-        CREATE TABLE authors AS
-        SELECT r, coalesce(author, 'author ' || r) AS author, affiliations, old_schema,
-               NOT old_schema AND {keep or "true"} AS keep
-        FROM raw_authors
-        """,
-        [countries] if countries else [],
-    )
-    con.execute("DROP TABLE raw_authors")
+    con.execute("UPDATE authors SET author = 'author ' || (rowid + 1) WHERE author IS NULL")
     acc.read["authors"] += _one(con, "SELECT count(*) FROM authors")
     _drop(
         con,
@@ -192,7 +193,7 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
         CREATE TABLE aff AS
         SELECT r, author, i AS pos, a.institution AS inst,
                nullif({_short("a.institution.id")}, '') AS inst_id, {_years("a.years")} AS years
-        FROM (SELECT r, author, unnest(affiliations) AS a, generate_subscripts(affiliations, 1) AS i
+        FROM (SELECT rowid AS r, author, unnest(affiliations) AS a, generate_subscripts(affiliations, 1) AS i
               FROM authors WHERE keep AND affiliations IS NOT NULL)
         """
     )
@@ -221,7 +222,10 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
             [[str(p) for p in files], WORK_COLUMNS],
         )
     else:
-        con.execute("CREATE TABLE works (r BIGINT, work VARCHAR, year BIGINT, ai BOOLEAN, authorships JSON)")
+        con.execute(
+            "CREATE TABLE works (r BIGINT, work VARCHAR, year BIGINT, ai BOOLEAN, "
+            f"authorships {WORK_COLUMNS['authorships']})"
+        )
     con.execute(
         f"""
         CREATE TABLE wi AS
@@ -253,12 +257,12 @@ def _institutions(con: Any, acc: Accumulator) -> None:
     and places by the accumulator's own rules, as tables ``inst`` and ``canon``."""
     named = con.execute(
         """
-        SELECT inst_id, arg_min(inst, o) AS inst, min(o) AS first FROM (
-          SELECT inst_id, inst, [0, r, pos, 0] AS o FROM aff WHERE inst_id IS NOT NULL
+        SELECT inst_id, arg_min(inst, o) AS inst, min(c) AS first FROM (
+          SELECT inst_id, inst, [0, r, pos, 0] AS o, [0, r, pos] AS c FROM aff WHERE inst_id IS NOT NULL
           UNION ALL
-          SELECT inst_id, inst, [1, r, pos, pos2] AS o FROM wi
+          SELECT inst_id, inst, [1, r, pos, pos2] AS o, [1, r, 0] AS c FROM wi
           WHERE inst_id IS NOT NULL AND r IN (SELECT r FROM wkept)
-        ) GROUP BY inst_id ORDER BY first
+        ) GROUP BY inst_id ORDER BY first, inst_id
         """
     ).fetchall()
     for inst_id, inst, _ in named:
@@ -315,7 +319,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
         con,
         acc,
         "no affiliation in the years kept",
-        "SELECT author FROM authors WHERE keep AND r NOT IN (SELECT r FROM ay)",
+        "SELECT author FROM authors WHERE keep AND rowid NOT IN (SELECT r FROM ay)",
     )
     con.execute(
         f"""
@@ -330,7 +334,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
             con,
             acc,
             "profile flagged as merged",
-            "SELECT author FROM authors WHERE r IN (SELECT r FROM flagged)",
+            "SELECT author FROM authors WHERE rowid IN (SELECT r FROM flagged)",
         )
         con.execute("DELETE FROM ay WHERE r IN (SELECT r FROM flagged)")
     acc.read["authors kept"] += _one(con, "SELECT count(DISTINCT r) FROM ay")
@@ -360,7 +364,8 @@ def _careers(con: Any, acc: Accumulator) -> None:
         """
     )
     example = (
-        "SELECT a.author || ' ' || m.g || '→' || m.b || ' ' || m.t FROM moves m JOIN authors a USING (r)"
+        "SELECT a.author || ' ' || m.g || '→' || m.b || ' ' || m.t "
+        "FROM moves m JOIN authors a ON a.rowid = m.r"
     )
     _drop(con, acc, "move inside one organisation (lineage)", f"{example} WHERE m.one_org")
     _drop(
@@ -371,15 +376,17 @@ def _careers(con: Any, acc: Accumulator) -> None:
     )
     flows = con.execute(
         """
-        SELECT m.a_end, m.b_end, m.t, list(DISTINCT substr(sha256(? || ':' || a.author), 1, 12))
-        FROM moves m JOIN authors a USING (r)
-        WHERE NOT m.one_org AND m.a_end IS NOT NULL AND m.b_end IS NOT NULL AND m.a_end <> m.b_end
-        GROUP BY ALL
+        WITH c AS (
+          SELECT DISTINCT m.a_end, m.b_end, m.t, substr(sha256(? || ':' || a.author), 1, 12) AS key
+          FROM moves m JOIN authors a ON a.rowid = m.r
+          WHERE NOT m.one_org AND m.a_end IS NOT NULL AND m.b_end IS NOT NULL AND m.a_end <> m.b_end
+        )
+        SELECT a_end, b_end, t, string_agg(key, '|' ORDER BY key) FROM c GROUP BY ALL
         """,
         [acc.salt],
     ).fetchall()
-    for a, b, t, researchers in flows:
-        acc.flows.setdefault((a, b, int(t)), set()).update(researchers)
+    for a, b, t, researchers in flows:  # keys sorted and joined, as the rows builder writes them
+        acc.flows[(a, b, int(t))] = researchers
     stays = con.execute(
         """
         WITH s AS (

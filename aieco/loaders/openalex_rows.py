@@ -66,6 +66,8 @@ class _Builder:
     def country(self, inst: Institution) -> str | None:
         if not inst.country_code:
             return None
+        if str(inst.place_key("Country")) in self.ids:  # met before: no look-up again
+            return self.ids[str(inst.place_key("Country"))]
         name = inst.country or country_name(inst.country_code) or inst.country_code
         row = {
             "id": f"country-{inst.country_code.lower()}",
@@ -78,6 +80,8 @@ class _Builder:
     def region(self, inst: Institution) -> str | None:
         if not (inst.region and inst.country_code):
             return None
+        if str(inst.place_key("Region")) in self.ids:
+            return self.ids[str(inst.place_key("Region"))]
         row = {
             "id": f"region-{inst.country_code.lower()}-{_slug(inst.region)}",
             "type": NodeType.REGION.value,
@@ -94,6 +98,8 @@ class _Builder:
     def city(self, inst: Institution) -> str | None:
         if not (inst.geonames_city_id or inst.city):
             return None
+        if str(inst.place_key("City")) in self.ids:
+            return self.ids[str(inst.place_key("City"))]
         key = str(inst.place_key("City"))
         name = inst.city or f"GeoNames {inst.geonames_city_id}"
         if inst.geonames_city_id:
@@ -218,14 +224,15 @@ def build_rows(acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) 
     for (gone, new, year), keys in sorted(acc.flows.items()):
         u, v = b.place(gone), b.place(new)
         if u and v and u != v:
+            text = keys if isinstance(keys, str) else "|".join(sorted(keys))
             b.relation(
                 u,
                 RelType.TALENT_FLOW,
                 v,
-                count=len(keys),
+                count=text.count("|") + 1,
                 year=year,
                 role=f"researchers who moved ({level_words})",
-                researchers="|".join(sorted(keys)),
+                researchers=text,
             )
     for (place, year), n in sorted(acc.stayed.items()):
         node = b.place(place)

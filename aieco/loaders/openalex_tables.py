@@ -233,7 +233,9 @@ class Accumulator:
     #: Institutions known only from the dehydrated copies in authors' and works' records.
     stubs: dict[str, Institution] = field(default_factory=dict)
     people: dict[str, tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=dict)
-    flows: dict[tuple[str, str, int], set[str]] = field(default_factory=dict)
+    #: (from, to, year) → the researchers' keys (a set; the DuckDB reader gives them sorted and
+    #: joined with ``|``, as they are written)
+    flows: dict[tuple[str, str, int], set[str] | str] = field(default_factory=dict)
     stayed: Counter[tuple[str, int]] = field(default_factory=Counter)
     left: Counter[tuple[str, int]] = field(default_factory=Counter)
     collaborations: Counter[tuple[str, str, int]] = field(default_factory=Counter)
@@ -438,7 +440,9 @@ class Accumulator:
             elif a != b:
                 corridors.add((a, b, year))
         for corridor in corridors:
-            self.flows.setdefault(corridor, set()).add(key)
+            keys = self.flows.setdefault(corridor, set())
+            assert isinstance(keys, set)
+            keys.add(key)
         at_level = (
             (lambda i: i if self.type_of(i) else None) if self.level == "institution" else self.place_of
         )
@@ -459,7 +463,10 @@ class Accumulator:
             if isinstance(authorship, Mapping):
                 for inst in _records_list(authorship.get("institutions"), "authorships[].institutions"):
                     self._stub(inst)
-        ids = sorted({k for k in map(self.canon, work_institutions(rec)[0]) if self.type_of(k) is not None})
+        # counting keys made in id order (the DuckDB reader makes them in the same order)
+        ids = sorted(
+            {k for k in map(self.canon, sorted(work_institutions(rec)[0])) if self.type_of(k) is not None}
+        )
         for inst in ids:
             self.works_by_institution[(inst, year)] += 1
         cities = {c for c in (self.city_key(i) for i in ids) if c}
