@@ -63,14 +63,19 @@ print(took, peak, pull.read["authors"], pull.read["authors kept"], flows)
 PEER = """
 import sys, time, duckdb
 from aieco.loaders.openalex_duckdb import AUTHOR_COLUMNS
+# the fields aieco reads when no AI filter is set
+COLUMNS = {
+    k: v for k, v in AUTHOR_COLUMNS.items() if k in ("id", "affiliations") or k.startswith("last_known")
+}
 start = time.perf_counter()
 con = duckdb.connect()
 con.execute("SET memory_limit = '4GB'")
+con.execute("SET enable_progress_bar = false")
 rows = con.execute(
     "SELECT inst, y, count(*) FROM (SELECT a.institution.id AS inst, unnest(a.years) AS y FROM "
     "(SELECT unnest(affiliations) AS a FROM read_ndjson(?, columns = ?, format = 'newline_delimited', "
     "maximum_object_size = 268435456))) GROUP BY ALL",
-    [sys.argv[1] + "/data/authors/*/*.gz", AUTHOR_COLUMNS],
+    [sys.argv[1] + "/data/authors/*/*.gz", COLUMNS],
 ).fetchall()
 took = time.perf_counter() - start
 {PEAK}

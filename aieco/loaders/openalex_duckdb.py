@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ WORK_COLUMNS = {
 
 def _short(expr: str) -> str:
     """SQL for :func:`~aieco.loaders.openalex_model.short_id`."""
-    return f"regexp_extract(rtrim({expr}, '/'), '([^/]*)$', 1)"
+    return f"string_split(rtrim({expr}, '/'), '/')[-1]"
 
 
 def _bare(expr: str) -> str:
@@ -87,6 +88,22 @@ def _years(expr: str) -> str:
     )
 
 
+class _Timed:
+    """A DuckDB connection whose statements are logged (DEBUG) with their seconds."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        start = time.perf_counter()
+        out = self.con.execute(query, params) if params is not None else self.con.execute(query)
+        logger.debug("%.2f s  %s", time.perf_counter() - start, " ".join(query.split())[:120])
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.con, name)
+
+
 def _connect(work: Path, memory_limit: str | None, threads: int | None) -> Any:
     try:
         import duckdb
@@ -98,7 +115,7 @@ def _connect(work: Path, memory_limit: str | None, threads: int | None) -> Any:
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
-    return con
+    return _Timed(con)
 
 
 def read_snapshot(
@@ -164,46 +181,64 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
     old = (
         "affiliations IS NULL AND (last_known_institution IS NOT NULL OR last_known_institutions IS NOT NULL)"
     )
+    # one scan: each affiliation a row (an author without any keeps one row, ``has_aff`` false)
     if files:
         con.execute(
             f"""
-            CREATE TABLE authors AS
-            SELECT nullif({_short("id")}, '') AS author, affiliations, {old} AS old_schema,
-                   NOT ({old}) AND {keep} AS keep
-            FROM read_ndjson(?, columns = ?, format = 'newline_delimited', maximum_object_size = 268435456)
+            CREATE TABLE arows AS
+            SELECT author, old_schema, keep, a IS NOT NULL AS has_aff, a.institution AS inst,
+                   nullif({_short("a.institution.id")}, '') AS inst_id, {_years("a.years")} AS years
+            FROM (
+              SELECT author, old_schema, keep, unnest(affs) AS a FROM (
+                SELECT coalesce(nullif({_short("id")}, ''), 'author ' || hash(affiliations)) AS author,
+                       {old} AS old_schema, NOT ({old}) AND {keep} AS keep,
+                       CASE WHEN len(affiliations) > 0 THEN affiliations ELSE [NULL] END AS affs
+                FROM read_ndjson(?, columns = ?, format = 'newline_delimited',
+                                 maximum_object_size = 268435456)
+              )
+            )
             """,
             [*([countries] if countries else []), [str(p) for p in files], _author_columns(acc)],
         )
     else:
         con.execute(
-            f"CREATE TABLE authors (author VARCHAR, affiliations {AUTHOR_COLUMNS['affiliations']}, "
-            "old_schema BOOLEAN, keep BOOLEAN)"
+            "CREATE TABLE arows (author VARCHAR, old_schema BOOLEAN, keep BOOLEAN, has_aff BOOLEAN, "
+            f"inst {_DEHYDRATED}, inst_id VARCHAR, years BIGINT[])"
         )
-    con.execute("UPDATE authors SET author = 'author ' || (rowid + 1) WHERE author IS NULL")
+    # an author's order ``o`` is its first row's: the order the streaming reader meets it in
+    con.execute(
+        "CREATE TABLE authors AS SELECT author, min(rowid) AS o, bool_or(old_schema) AS old_schema, "
+        "bool_or(keep) AS keep, substr(sha256(? || ':' || author), 1, 12) AS key FROM arows GROUP BY author",
+        [acc.salt],
+    )
     acc.read["authors"] += _one(con, "SELECT count(*) FROM authors")
     _drop(
         con,
         acc,
         "pre-2024 record without an affiliation history",
-        "SELECT author FROM authors WHERE old_schema",
+        "SELECT author FROM authors WHERE old_schema ORDER BY o",
     )
-    _drop(con, acc, "outside the filters", "SELECT author FROM authors WHERE NOT old_schema AND NOT keep")
+    _drop(
+        con,
+        acc,
+        "outside the filters",
+        "SELECT author FROM authors WHERE NOT old_schema AND NOT keep ORDER BY o",
+    )
     con.execute(
-        f"""
-        CREATE TABLE aff AS
-        SELECT r, author, i AS pos, a.institution AS inst,
-               nullif({_short("a.institution.id")}, '') AS inst_id, {_years("a.years")} AS years
-        FROM (SELECT rowid AS r, author, unnest(affiliations) AS a, generate_subscripts(affiliations, 1) AS i
-              FROM authors WHERE keep AND affiliations IS NOT NULL)
-        """
+        "CREATE VIEW aff AS SELECT rowid AS o, author, inst, inst_id, years FROM arows WHERE keep AND has_aff"
     )
-    _drop(con, acc, "affiliation without an institution id", "SELECT author FROM aff WHERE inst_id IS NULL")
+    _drop(
+        con,
+        acc,
+        "affiliation without an institution id",
+        "SELECT author FROM aff WHERE inst_id IS NULL ORDER BY o",
+    )
     _drop(
         con,
         acc,
         "affiliation set aside (too few years)",
         "SELECT author || ' ' || inst_id FROM aff "
-        f"WHERE inst_id IS NOT NULL AND len(years) < {acc.noise.min_years}",
+        f"WHERE inst_id IS NOT NULL AND len(years) < {acc.noise.min_years} ORDER BY o",
     )
 
 
@@ -258,7 +293,7 @@ def _institutions(con: Any, acc: Accumulator) -> None:
     named = con.execute(
         """
         SELECT inst_id, arg_min(inst, o) AS inst, min(c) AS first FROM (
-          SELECT inst_id, inst, [0, r, pos, 0] AS o, [0, r, pos] AS c FROM aff WHERE inst_id IS NOT NULL
+          SELECT inst_id, inst, [0, o, 0, 0] AS o, [0, o, 0] AS c FROM aff WHERE inst_id IS NOT NULL
           UNION ALL
           SELECT inst_id, inst, [1, r, pos, pos2] AS o, [1, r, 0] AS c FROM wi
           WHERE inst_id IS NOT NULL AND r IN (SELECT r FROM wkept)
@@ -293,40 +328,60 @@ def _institutions(con: Any, acc: Accumulator) -> None:
 
 
 def _careers(con: Any, acc: Accumulator) -> None:
-    """The move rule, stays and departures, over every kept author at once."""
+    """The move rule, stays and departures, each author at once: the author's affiliations as one
+    list, each year's set of institutions (and of places) computed from it with list functions,
+    and each year compared with the previous one."""
     con.execute(
         f"""
         CREATE TABLE held AS
-        SELECT a.r, a.author, a.pos, a.inst_id, i.k, i.stub, i.typed, a.years
-        FROM aff a JOIN inst i USING (inst_id) WHERE len(a.years) >= {acc.noise.min_years}
+        SELECT a.o, a.author, a.inst_id, i.k, i.stub, i.typed, c.stay,
+               list_filter(a.years, lambda year: {_year_clause("year", acc)}) AS years
+        FROM aff a JOIN inst i USING (inst_id) JOIN canon c USING (k)
+        WHERE len(a.years) >= {acc.noise.min_years}
         """
     )
-    _drop(con, acc, "institution known only from the author record", "SELECT inst_id FROM held WHERE stub")
+    _drop(
+        con,
+        acc,
+        "institution known only from the author record",
+        "SELECT inst_id FROM held WHERE stub ORDER BY o",
+    )
     _drop(
         con,
         acc,
         "institution aieco cannot type (flows end at its place)",
-        "SELECT inst_id FROM held WHERE NOT typed",
+        "SELECT inst_id FROM held WHERE NOT typed ORDER BY o",
     )
     con.execute(
-        f"""
-        CREATE TABLE ay AS
-        SELECT DISTINCT r, year, k FROM (SELECT r, k, unnest(years) AS year FROM held)
-        WHERE {_year_clause("year", acc)}
+        """
+        CREATE TABLE careers AS
+        SELECT author, yrs,
+               list_transform(per_year, lambda x: list_distinct(list_transform(x, lambda a: a.k))) AS ks,
+               list_transform(per_year, lambda x: list_distinct(list_transform(x, lambda a: a.s))) AS ss
+        FROM (
+          SELECT author, yrs,
+                 list_transform(yrs, lambda yy: list_filter(l, lambda a: list_contains(a.y, yy))) AS per_year
+          FROM (
+            SELECT author, l, list_sort(list_distinct(flatten(list_transform(l, lambda a: a.y)))) AS yrs
+            FROM (
+              SELECT author, list({'k': k, 's': coalesce(stay, '?' || k), 'y': years}) AS l
+              FROM held GROUP BY author
+            )
+          )
+          WHERE len(yrs) > 0
+        )
         """
     )
     _drop(
         con,
         acc,
         "no affiliation in the years kept",
-        "SELECT author FROM authors WHERE keep AND rowid NOT IN (SELECT r FROM ay)",
+        "SELECT author FROM authors WHERE keep AND author NOT IN (SELECT author FROM careers) ORDER BY o",
     )
+    limit = float(acc.noise.max_median_per_year)
     con.execute(
-        f"""
-        CREATE TABLE flagged AS
-        SELECT r FROM (SELECT r, year, count(*) AS n FROM ay GROUP BY ALL)
-        GROUP BY r HAVING median(CAST(n AS DOUBLE)) > {float(acc.noise.max_median_per_year)}
-        """
+        "CREATE TABLE flagged AS SELECT author FROM careers "
+        f"WHERE list_aggregate(list_transform(ks, lambda x: CAST(len(x) AS DOUBLE)), 'median') > {limit}"
     )
     acc.read["profiles flagged as merged"] += _one(con, "SELECT count(*) FROM flagged")
     if acc.noise.exclude_flagged:
@@ -334,70 +389,61 @@ def _careers(con: Any, acc: Accumulator) -> None:
             con,
             acc,
             "profile flagged as merged",
-            "SELECT author FROM authors WHERE rowid IN (SELECT r FROM flagged)",
+            "SELECT author FROM authors WHERE author IN (SELECT author FROM flagged) ORDER BY o",
         )
-        con.execute("DELETE FROM ay WHERE r IN (SELECT r FROM flagged)")
-    acc.read["authors kept"] += _one(con, "SELECT count(DISTINCT r) FROM ay")
+        con.execute("DELETE FROM careers WHERE author IN (SELECT author FROM flagged)")
+    acc.read["authors kept"] += _one(con, "SELECT count(*) FROM careers")
     con.execute(
         """
-        CREATE TABLE yrs AS
-        SELECT r, year, lag(year) OVER (PARTITION BY r ORDER BY year) AS prev
-        FROM (SELECT DISTINCT r, year FROM ay)
+        CREATE TABLE steps AS
+        SELECT author, unnest(list_transform(list_zip(ks[1:-2], ks[2:], ss[1:-2], ss[2:], yrs[2:]),
+                                             lambda p: {
+            't': p[5],
+            'lft': list_filter(p[1], lambda x: NOT list_contains(p[2], x)),
+            'jnd': list_filter(p[2], lambda x: NOT list_contains(p[1], x)),
+            'ps': list_filter(p[3], lambda x: NOT starts_with(x, '?')),
+            'cs': p[4]
+        })) AS st
+        FROM careers WHERE len(yrs) > 1
         """
     )
     con.execute(
         """
         CREATE TABLE moves AS
-        WITH lft AS (
-          SELECT y.r, y.year AS t, p.k AS g FROM yrs y JOIN ay p ON p.r = y.r AND p.year = y.prev
-          WHERE NOT EXISTS (SELECT 1 FROM ay n WHERE n.r = y.r AND n.year = y.year AND n.k = p.k)
-        ), jnd AS (
-          SELECT y.r, y.year AS t, n.k AS b FROM yrs y JOIN ay n ON n.r = y.r AND n.year = y.year
-          WHERE y.prev IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM ay p WHERE p.r = y.r AND p.year = y.prev AND p.k = n.k)
+        WITH pairs AS (
+          SELECT author, t, g, unnest(jnd) AS b
+          FROM (SELECT author, st.t AS t, st.jnd AS jnd, unnest(st.lft) AS g FROM steps WHERE len(st.jnd) > 0)
         )
-        SELECT l.r, l.t, l.g, j.b,
+        SELECT p.author, p.t, p.g, p.b,
                list_contains(cg.parents, cb.rep) OR list_contains(cb.parents, cg.rep) AS one_org,
                cg.flow_end AS a_end, cb.flow_end AS b_end
-        FROM lft l JOIN jnd j ON j.r = l.r AND j.t = l.t
-        JOIN canon cg ON cg.k = l.g JOIN canon cb ON cb.k = j.b
+        FROM pairs p JOIN canon cg ON cg.k = p.g JOIN canon cb ON cb.k = p.b
         """
     )
-    example = (
-        "SELECT a.author || ' ' || m.g || '→' || m.b || ' ' || m.t "
-        "FROM moves m JOIN authors a ON a.rowid = m.r"
-    )
-    _drop(con, acc, "move inside one organisation (lineage)", f"{example} WHERE m.one_org")
+    example = "SELECT author || ' ' || g || '→' || b || ' ' || t FROM moves"
+    _drop(con, acc, "move inside one organisation (lineage)", f"{example} WHERE one_org")
     _drop(
         con,
         acc,
         "move with an end at no known place at the level",
-        f"{example} WHERE NOT m.one_org AND (m.a_end IS NULL OR m.b_end IS NULL)",
+        f"{example} WHERE NOT one_org AND (a_end IS NULL OR b_end IS NULL)",
     )
     flows = con.execute(
         """
         WITH c AS (
-          SELECT DISTINCT m.a_end, m.b_end, m.t, substr(sha256(? || ':' || a.author), 1, 12) AS key
-          FROM moves m JOIN authors a ON a.rowid = m.r
+          SELECT DISTINCT m.a_end, m.b_end, m.t, a.key FROM moves m JOIN authors a USING (author)
           WHERE NOT m.one_org AND m.a_end IS NOT NULL AND m.b_end IS NOT NULL AND m.a_end <> m.b_end
         )
         SELECT a_end, b_end, t, string_agg(key, '|' ORDER BY key) FROM c GROUP BY ALL
-        """,
-        [acc.salt],
+        """
     ).fetchall()
     for a, b, t, researchers in flows:  # keys sorted and joined, as the rows builder writes them
         acc.flows[(a, b, int(t))] = researchers
     stays = con.execute(
         """
-        WITH s AS (
-          SELECT DISTINCT a.r, a.year, coalesce(c.stay, '?' || a.k) AS s FROM ay a JOIN canon c USING (k)
-        ),
-        pairs AS (
-          SELECT p.s, y.year,
-                 EXISTS (SELECT 1 FROM s n WHERE n.r = y.r AND n.year = y.year AND n.s = p.s) AS stayed
-          FROM yrs y JOIN s p ON p.r = y.r AND p.year = y.prev WHERE NOT starts_with(p.s, '?')
-        )
-        SELECT stayed, s, year, count(*) FROM pairs GROUP BY ALL
+        SELECT list_contains(cs, s) AS stayed, s, t, count(*) FROM (
+          SELECT st.t AS t, st.cs AS cs, unnest(st.ps) AS s FROM steps
+        ) GROUP BY ALL
         """
     ).fetchall()
     for stayed, place, year, n in stays:
