@@ -10,11 +10,12 @@ import typer
 from aieco.atomic import check_writable_folder
 from aieco.cli.options import ForceOpt
 from aieco.cli.output import say, step_progress
+from aieco.errors import InvalidArgumentError
 from aieco.graph.io import CSV_TABLES
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 
 if TYPE_CHECKING:
-    from aieco.loaders.openalex import OpenAlexPull
+    from aieco.loaders.openalex import OpenAlexPull, SnapshotEngine
 
 openalex_app = typer.Typer(
     help="Build talent flows, collaborations and institutions from OpenAlex (CC0) into aieco's "
@@ -94,9 +95,20 @@ def openalex_snapshot(
     min_years: MinYearsOpt = 1,
     max_per_year: MergedOpt = 5.0,
     keep_flagged: KeepFlaggedOpt = False,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="DuckDB's memory limit, e.g. 8GB (default 4GB; beyond it, it spills to disk).",
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="duckdb (bulk, default when installed), python (record by record)."),
+    ] = "auto",
     force: ForceOpt = False,
 ) -> None:
-    """Stream an OpenAlex snapshot (gzip JSON Lines) into aieco's tables, in bounded memory.
+    """Read an OpenAlex snapshot (gzip JSON Lines) into aieco's tables, in bounded memory.
 
     With no filter option every record under PATH is used.
 
@@ -115,10 +127,20 @@ def openalex_snapshot(
             with_bundled=resolve,
             with_people=with_people,
             noise=_noise(min_years, max_per_year, keep_flagged),
+            engine=_engine(engine, with_people),
+            memory_limit=memory_limit,
             progress=advance,
         )
     pull.write(out, force=force)
     _report(pull, out)
+
+
+def _engine(name: str, with_people: bool) -> SnapshotEngine:
+    if name not in ("auto", "duckdb", "python"):
+        raise InvalidArgumentError(f"--engine must be auto, duckdb or python; got {name!r}")
+    if with_people and name == "auto":
+        return "python"
+    return name  # type: ignore[return-value]
 
 
 @openalex_app.command("pull")

@@ -13,6 +13,7 @@ from typing import Any
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import NAME_FIELDS, NodeType, RelType
+from aieco.metrics.intervals import SMALL_COUNT, count_interval
 from aieco.viz.style import node_style
 
 #: How many observations a tooltip lists, and how much of a quote it shows.
@@ -182,6 +183,10 @@ def edge_title(eg: EcosystemGraph, attrs: Mapping[str, Any], u: str, v: str) -> 
     for key in ("rank", "count", "share", "role"):
         if attrs.get(key) is not None:
             bits.append(f"{key} {attrs[key]:g}" if isinstance(attrs[key], float) else f"{key} {attrs[key]}")
+    if attrs.get("type") == "TALENT_FLOW" and attrs.get("count") is not None:
+        low, high = count_interval(float(attrs["count"]))
+        small = " (small: fewer than 5 researchers)" if float(attrs["count"]) < SMALL_COUNT else ""
+        bits.append(f"95 % interval {low:.1f}–{high:.1f}{small}")
     if _when(attrs):
         bits.append(_when(attrs))
     if attrs.get("source"):

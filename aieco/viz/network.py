@@ -161,10 +161,18 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         self.nodes.append(node)
 
     def add_edge(self, source: str, to: str, **options: Any) -> None:
-        """Add an edge once per (source, target, type, measure); both ends must be nodes already."""
+        """Add an edge once per (source, target, type, measure, years): a flow of each year is drawn
+        (the year slider picks them); both ends must be nodes already."""
         if source not in self._node_set or to not in self._node_set:
             raise ViewError(f"edge {source!r} → {to!r} joins a node that is not in the view")
-        key = (source, to, str(options.get("type", "")), str(options.get("measure", "")))
+        key = (
+            source,
+            to,
+            str(options.get("type", "")),
+            str(options.get("measure", "")),
+            str(options.get("start", "")),
+            str(options.get("end", "")),
+        )
         if key in self._edge_keys:
             return
         self._edge_keys.add(key)

@@ -8,6 +8,7 @@ from typing import Any
 from aieco.graph.containment import place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import RelType
+from aieco.metrics.intervals import SMALL_COUNT
 from aieco.viz.builder import (
     DEFAULT_MAX_NODES,
     FlowRollup,
@@ -86,7 +87,11 @@ def talent_flows(
         if u in kept and v in kept:
             w = _flow_weight(a)
             measure = "share" if a.get("share") is not None else "count"
-            curve = {"smooth": {"type": "curvedCW", "roundness": 0.25}} if measure == "count" else {}
+            curve: dict[str, Any] = (
+                {"smooth": {"type": "curvedCW", "roundness": 0.25}} if measure == "count" else {}
+            )
+            if measure == "count" and float(a.get("count") or 0) < SMALL_COUNT:
+                curve["dashes"] = True  # a small corridor: one researcher more or less moves it a fifth
             b.relation(
                 u,
                 v,
@@ -113,9 +118,11 @@ def talent_flows(
 def rolled_up_flows(
     eg: EcosystemGraph, flows: list[tuple[str, str, dict[str, Any]]], level: str
 ) -> list[tuple[str, str, dict[str, Any]]]:
-    """Flows between the places at ``level`` holding their ends (counts of a corridor added)."""
+    """Flows between the places at ``level`` holding their ends, one a corridor and year: distinct
+    researchers when the flows list them (OpenAlex pulls), else their counts added."""
     G = eg.G
-    counts: dict[tuple[str, str], dict[str, Any]] = {}
+    counts: dict[tuple[str, str, Any], dict[str, Any]] = {}
+    keys: dict[tuple[str, str, Any], set[str]] = {}
     out = []
     for u, v, a in flows:
         pu, pv = place_at_level(G, u, level), place_at_level(G, v, level)
@@ -124,13 +131,21 @@ def rolled_up_flows(
         if a.get("count") is None:
             out.append((pu, pv, dict(a)))
             continue
+        corridor = (pu, pv, a.get("year"))
         agg = counts.setdefault(
-            (pu, pv), {"type": RelType.TALENT_FLOW.value, "count": 0.0, "flows": 0, "source": a.get("source")}
+            corridor,
+            {"type": RelType.TALENT_FLOW.value, "count": 0.0, "flows": 0, "source": a.get("source")}
+            | ({"year": a["year"]} if a.get("year") is not None else {}),
         )
-        agg["count"] += float(a["count"])
+        if a.get("researchers"):
+            keys.setdefault(corridor, set()).update(a["researchers"])
+        else:
+            agg["count"] += float(a["count"])
         agg["flows"] += 1
-        agg["note"] = f"sum of {agg['flows']} flow(s) between what these places hold"
-    return out + [(pu, pv, a) for (pu, pv), a in sorted(counts.items())]
+        agg["note"] = f"{agg['flows']} flow(s) between what these places hold, each researcher once"
+    for corridor, found in keys.items():
+        counts[corridor]["count"] += len(found)
+    return out + [(pu, pv, a) for (pu, pv, _), a in sorted(counts.items(), key=lambda kv: str(kv[0]))]
 
 
 def _flow_weight(attrs: Mapping[str, Any]) -> float:

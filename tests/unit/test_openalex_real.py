@@ -470,3 +470,24 @@ def test_duckdb_and_streaming_readers_give_the_same_tables(
     assert level == "City" or any(t == "TALENT_FLOW" for _, _, t, *_ in a["edges"])
     assert any(t == "COLLABORATES_WITH" for _, _, t, *_ in a["edges"]) or filters.countries
     assert a["read"]["works kept"] > 0
+
+
+def test_the_talent_view_rolls_up_distinct_researchers(everyone: Path) -> None:
+    from aieco.viz import build_view
+
+    by_institution = graph_from_openalex_snapshot(everyone)
+    by_country = graph_from_openalex_snapshot(everyone, level="Country")
+    drawn = build_view(by_institution.graph, "talent", level="Country", max_nodes=10_000)
+    per_year = {
+        (e["from"], e["to"], e.get("start")): e["label"] for e in drawn.edges if e["type"] == "TALENT_FLOW"
+    }
+    direct = {
+        (u, v, d["year"]): f"{d['count']:,.0f}"
+        for u, v, d in by_country.graph.G.edges(data=True)
+        if d["type"] == "TALENT_FLOW"
+    }
+    assert per_year == direct
+    small = [e for e in drawn.edges if e["type"] == "TALENT_FLOW" and int(e["label"]) < 5]
+    assert small
+    assert all(e.get("dashes") for e in small)
+    assert "95 % interval" in small[0]["title"]
