@@ -143,7 +143,7 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         )
         self.meta = meta
         self.hierarchical = hierarchical
-        self._edge_keys: set[tuple[str, str, str, str]] = set()
+        self._edge_keys: set[tuple[str, ...]] = set()
         self._node_set: set[str] = set()
         #: Map outlines drawn under the network (flat [x, y, …] rings in canvas coordinates).
         self.outlines: list[dict[str, Any]] = []
