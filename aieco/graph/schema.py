@@ -225,7 +225,6 @@ def allowed_endpoints(rel: RelType) -> tuple[frozenset[NodeType], frozenset[Node
 
 #: How a fact's value is meant: measured, a plan's target, or a forecast.
 ObservationKind = Literal["actual", "target", "forecast"]
-OBSERVATION_KINDS: tuple[str, ...] = ("actual", "target", "forecast")
 
 #: Year bounds accepted anywhere in the data (seed 004 cites the year 1000).
 MIN_YEAR = 1000

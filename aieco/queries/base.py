@@ -143,11 +143,6 @@ def _sort_key(value: Any) -> Any:
     return (2, str(value))
 
 
-def entity_label_clause(var: str) -> str:
-    """Cypher: ``var`` is an entity (neither a Source nor an Observation)."""
-    return f"NOT {var}:Observation AND NOT {var}:Source"
-
-
 def as_frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     """Rows (dicts) to a DataFrame with exactly these columns."""
     return pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=list(columns))

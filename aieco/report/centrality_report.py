@@ -120,29 +120,26 @@ def _top(eg: EcosystemGraph, scores: dict[str, float], k: int, label: str) -> pd
 
 
 def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) -> bytes:
-    import matplotlib
+    # a Figure of its own, drawn by its own canvas: no pyplot state, no backend switch (a notebook
+    # keeps its inline plots)
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(labels) + 1)))
+    fig = Figure(figsize=(8, max(2.5, 0.32 * len(labels) + 1)))
+    ax = fig.subplots()
     ax.barh(list(reversed(labels)), list(reversed(values)), color="#3b6ea5")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
     return buf.getvalue()
 
 
 def _lorenz_chart(points: list[tuple[float, float]], title: str) -> bytes:
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig = Figure(figsize=(5, 5))
+    ax = fig.subplots()
     ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color="#a53b3b", label="Lorenz curve")
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="equality")
     ax.set_xlabel("share of cities (smallest first)")
@@ -152,7 +149,6 @@ def _lorenz_chart(points: list[tuple[float, float]], title: str) -> bytes:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
     return buf.getvalue()
 
 

@@ -37,7 +37,7 @@ from aieco.errors import ViewError
 from aieco.graph.containment import CONTAINMENT, place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.projection import graph_as_of
-from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, PLACE_TYPES, SITE_TYPES, NodeType, RelType
+from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, PLACE_TYPES, NodeType, RelType
 from aieco.viz.builder import (
     DEFAULT_MAX_NODES,
     DERIVED_VALUES,
@@ -64,7 +64,6 @@ __all__ = ["DEFAULT_MAX_NODES", "VIEWS", "Degrade", "SizeBy", "ViewName", "build
 
 _PLACE_VALUES = frozenset(t.value for t in PLACE_TYPES)
 _ORG_VALUES = frozenset(t.value for t in ORG_TYPES)
-_SITE_VALUES = frozenset(t.value for t in SITE_TYPES)
 
 
 # ---- overview ------------------------------------------------------------------------
