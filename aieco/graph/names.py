@@ -21,6 +21,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+_ANY_HAN = re.compile(
+    r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+)
 _SEPARATORS = re.compile(r"[\s·・•\-_.,'’\"“”()（）「」『』《》<>/&:;!?！？、，。]+")
 
 
@@ -44,7 +47,8 @@ def normalize(text: str) -> str:
     The normalised name: NFKC, Simplified Chinese, case-folded, without separators.
     """
     text = unicodedata.normalize("NFKC", text)
-    text = _to_simplified()(text)
+    if not text.isascii() and _ANY_HAN.search(text):  # OpenCC only where there is Han to convert
+        text = _to_simplified()(text)
     return _SEPARATORS.sub("", text.casefold())
 
 

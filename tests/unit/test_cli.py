@@ -70,6 +70,7 @@ def test_every_command_has_help_with_an_example() -> None:
         assert "Example" in result.stdout, command
 
 
+@pytest.mark.slow
 def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     missing = tmp_path / "nope.csv"
     proc = subprocess.run(

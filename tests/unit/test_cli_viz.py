@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from aieco.cli import app
@@ -44,6 +45,7 @@ def test_viz_unknown_city_is_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "x.html").exists()
 
 
+@pytest.mark.slow
 def test_viz_degrades_a_big_synthetic_graph(tmp_path: Path) -> None:
     out = tmp_path / "big.html"
     result = runner.invoke(
@@ -55,6 +57,7 @@ def test_viz_degrades_a_big_synthetic_graph(tmp_path: Path) -> None:
     assert "150 most central" in out.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_demo_writes_every_view_and_a_dashboard(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-report"])
     assert result.exit_code == 0, result.output

@@ -60,6 +60,7 @@ def _content(
     )
 
 
+@pytest.mark.slow
 def test_column_wise_gives_the_row_paths_graph(tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _load(tables, column_wise=True, monkeypatch=monkeypatch)
     slow = _load(tables, column_wise=False, monkeypatch=monkeypatch)
@@ -88,6 +89,7 @@ BAD_CELLS = [  # (row of relations.csv, column, value): each breaks one rule
 ]
 
 
+@pytest.mark.slow
 def test_column_wise_reports_the_row_paths_problems(
     tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -163,6 +165,7 @@ def _enrich(rows: list[dict[str, str]]) -> None:
     by_type["University"][1]["note"] = "  padded note  "  # stripped by the model
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
 def test_column_wise_entities_give_the_row_paths_graph(
     tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool
@@ -218,6 +221,7 @@ def _break_entities(rows: list[dict[str, str]]) -> None:
     rows.insert(at + 30, dict(rows[at + 35]) | {"type": " Company"})  # twice, and the first one flagged
 
 
+@pytest.mark.slow
 def test_column_wise_entities_report_the_row_paths_problems(
     tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -246,6 +250,7 @@ def test_column_wise_entities_report_the_row_paths_problems(
     ],
     ids=["multi-line", "malformed", "lone-cr"],
 )
+@pytest.mark.slow
 def test_entities_the_strict_reader_must_see_go_row_by_row(
     tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, why: str
 ) -> None:

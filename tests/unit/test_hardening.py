@@ -193,6 +193,7 @@ def test_csv_export_quotes_line_breaks(tmp_path: Path) -> None:
 
 
 # ---- never overwrite a user's file --------------------------------------------------
+@pytest.mark.slow
 def test_demo_into_a_folder_with_the_users_files(tmp_path: Path) -> None:
     mine = {"index.html": "my page", "overview.html": "my notes", "report/report.html": "my report"}
     for name, text in mine.items():

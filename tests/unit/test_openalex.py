@@ -191,6 +191,7 @@ def test_tables_load_alone_and_on_top_of_the_bundled_data(snapshot: Path, tmp_pa
     assert "iflytek" in (out / "merges.tsv").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_talent_view_draws_counts_between_countries(snapshot: Path, tmp_path: Path) -> None:
     out = tmp_path / "t"
     assert (

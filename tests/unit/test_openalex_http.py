@@ -80,6 +80,7 @@ def test_a_retry_after_beyond_the_bound_is_an_error_that_says_so() -> None:
         Http(settings=FAST).get_json(url + "/x")
 
 
+@pytest.mark.slow
 def test_errors_name_the_url_and_the_status() -> None:
     with (
         scripted(lambda p, q, n: (500, {}, {})) as (url, log),
@@ -98,6 +99,7 @@ def test_errors_name_the_url_and_the_status() -> None:
         Http(settings=FAST).get_json("http://127.0.0.1:9/x")
 
 
+@pytest.mark.slow
 def test_paging_stops_on_a_repeated_cursor_and_on_wrong_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     with scripted(lambda p, q, n: (200, _page([{"id": f"A{n}"}], "same"), {})) as (url, log):
         client = OpenAlexClient(base_url=url)
@@ -161,6 +163,7 @@ def test_an_institution_the_api_lacks_is_a_counted_skip(tmp_path: Path) -> None:
     assert flows == {("openalex-i1", "openalex-i2")}  # still known from the affiliation
 
 
+@pytest.mark.slow
 def test_the_api_gives_the_snapshots_answer_on_real_records(
     realdata: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

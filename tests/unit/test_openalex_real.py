@@ -250,6 +250,7 @@ def _corridors(frame: Any) -> dict[tuple[str, str], tuple[int, int, int]]:
     }
 
 
+@pytest.mark.slow
 def test_a_corridor_counts_each_researcher_once(
     authors: dict[str, dict[str, Any]], everyone: Path, tmp_path: Path
 ) -> None:
@@ -441,6 +442,7 @@ def _tables(pull: Any) -> dict[str, Any]:
         ("Region", OpenAlexFilters()),
     ],
 )
+@pytest.mark.slow
 def test_duckdb_and_streaming_readers_give_the_same_tables(
     level: Any, filters: OpenAlexFilters, authors: dict[str, dict[str, Any]], realdata: Path, tmp_path: Path
 ) -> None:

@@ -68,6 +68,7 @@ def test_concentration_table_is_consistent(report_dir: Path) -> None:
     assert 0 <= top1["gini"] <= 1
 
 
+@pytest.mark.slow
 def test_names_from_data_are_escaped(write_table: WriteTable, tmp_path: Path) -> None:
     extra = write_table(
         "entities.csv",

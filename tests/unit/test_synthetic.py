@@ -73,6 +73,7 @@ def test_too_small_is_refused() -> None:
         aieco.graph_from_synthetic(5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_a_synthetic_graph_exports_and_reloads_identically(tmp_path: Path, fmt: str) -> None:
     from aieco.graph.io import export_graph
