@@ -1,0 +1,45 @@
+"""Lists that name the same things in several places agree: a view, measure, export format or
+record field added to one place only fails here."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from aieco.graph import records, schema
+from aieco.graph.io import ExportFormat
+from aieco.metrics.centrality import MEASURE_FUNCTIONS, MEASURES
+from aieco.viz.builder import SizeBy, ViewName
+from aieco.viz.exports import ExportFormatAll
+from aieco.viz.views import VIEWS
+
+
+def _fields(model: type) -> set[str]:
+    return {f.alias or name for name, f in model.model_fields.items()}  # type: ignore[attr-defined]
+
+
+def test_every_view_is_registered_and_named() -> None:
+    assert set(get_args(ViewName)) == set(VIEWS)
+
+
+def test_every_measure_has_its_function_and_sizes_views() -> None:
+    assert set(MEASURES) == set(MEASURE_FUNCTIONS)
+    assert set(get_args(SizeBy)) <= set(MEASURES)
+    assert set(MEASURES) - set(get_args(SizeBy)) == {"in_degree", "out_degree"}  # undirected sizes only
+
+
+def test_export_formats_cover_the_graphs_own() -> None:
+    assert set(get_args(ExportFormat)) <= set(get_args(ExportFormatAll))
+
+
+def test_table_columns_are_the_record_fields() -> None:
+    assert set(schema.ENTITY_FIELDS) == _fields(records.EntityRecord)
+    assert set(schema.RELATION_FIELDS) == _fields(records.RelationRecord)
+    assert set(schema.OBSERVATION_FIELDS) == _fields(records.ObservationRecord)
+    assert set(schema.SOURCE_FIELDS) == _fields(records.SourceRecord)
+    list_fields = {
+        name
+        for model in (records.EntityRecord, records.RelationRecord, records.ObservationRecord)
+        for name, f in model.model_fields.items()
+        if "list" in str(f.annotation)
+    }
+    assert list_fields == set(schema.LIST_FIELDS)
