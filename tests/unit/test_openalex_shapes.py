@@ -1,0 +1,73 @@
+"""OpenAlex records of the wrong shape: one error naming the file, the line and the field — on
+both readers (DuckDB hands a record it cannot read to the strict reader) — never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from aieco.cli import app
+from aieco.errors import DataValidationError
+from aieco.loaders.openalex import graph_from_openalex_snapshot
+from tests.openalex_fixture import write_snapshot
+
+AUTHOR = {"id": "https://openalex.org/A9", "display_name": "R"}
+INST = {"id": "https://openalex.org/I9", "display_name": "X University", "type": "education"}
+
+CASES: list[tuple[str, str, dict[str, Any], str]] = [
+    ("institutions", "geo a list", {**INST, "geo": [1, 2]}, "geo"),
+    ("institutions", "international a string", {**INST, "international": "zh"}, "international"),
+    ("institutions", "lineage a number", {**INST, "lineage": 7}, "lineage"),
+    (
+        "institutions",
+        "associated institutions a string",
+        {**INST, "associated_institutions": "x"},
+        "associated_institutions",
+    ),
+    ("institutions", "name a number", {**INST, "display_name": 5}, "display_name"),
+    ("authors", "affiliations a string", {**AUTHOR, "affiliations": "Tsinghua"}, "affiliations"),
+    ("authors", "an affiliation a string", {**AUTHOR, "affiliations": ["Tsinghua"]}, "affiliations[0]"),
+    (
+        "authors",
+        "years a number",
+        {
+            **AUTHOR,
+            "affiliations": [{"institution": {"id": "https://openalex.org/I99065089"}, "years": 2019}],
+        },
+        "affiliations[0].years",
+    ),
+    (
+        "works",
+        "authorships a string",
+        {"id": "W1", "publication_year": 2020, "authorships": "x"},
+        "authorships",
+    ),
+]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+@pytest.mark.parametrize(("entity", "what", "record", "field"), CASES, ids=[c[1] for c in CASES])
+def test_a_record_of_the_wrong_shape_is_one_error(
+    entity: str, what: str, record: dict[str, Any], field: str, engine: Any, tmp_path: Path
+) -> None:
+    root = write_snapshot(tmp_path, extra_lines={entity: [json.dumps(record)]})
+    with pytest.raises(DataValidationError) as info:
+        graph_from_openalex_snapshot(root, engine=engine)
+    problem = info.value.problems[0]
+    assert problem.file.endswith(f"{entity}/updated_date=2026-11-01/part_000.gz")
+    assert problem.row > 1
+    assert problem.field == field
+
+
+def test_the_cli_says_it_in_one_line(tmp_path: Path) -> None:
+    root = write_snapshot(tmp_path, extra_lines={"institutions": [json.dumps({**INST, "geo": [1]})]})
+    result = CliRunner().invoke(app, ["openalex", "snapshot", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "part_000.gz" in lines[0] and "[geo]" in lines[0] and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
