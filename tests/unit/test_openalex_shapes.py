@@ -69,5 +69,7 @@ def test_the_cli_says_it_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "part_000.gz" in lines[0] and "[geo]" in lines[0] and "Traceback" not in result.stderr
+    assert "part_000.gz" in lines[0]
+    assert "[geo]" in lines[0]
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
