@@ -12,18 +12,17 @@ them). Each corridor carries a 95 % interval on its count and is marked small un
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import PLACE_LEVELS
+from aieco.metrics.flows import circulation, corridors
 from aieco.metrics.intervals import SMALL_COUNT, count_intervals
 from aieco.queries.base import Param, Query, as_frame
-from aieco.queries.nxcommon import name, place_at_level, relationships
+from aieco.queries.nxcommon import name, relationships
 
 _LEVEL = Param(
     "level",
@@ -33,37 +32,6 @@ _LEVEL = Param(
     choices=("entity", *PLACE_LEVELS),
 )
 _TOP = Param("top", "int", 20, "At most this many rows.", minimum=1)
-
-
-@dataclass
-class _Count:
-    """Distinct researchers (listed keys) plus counts given without keys."""
-
-    keys: set[str] = field(default_factory=set)
-    unkeyed: float = 0.0
-
-    def add(self, a: Mapping[str, Any]) -> None:
-        if a.get("researchers"):
-            self.keys.update(a["researchers"])
-        else:
-            self.unkeyed += float(a["count"])
-
-    @property
-    def n(self) -> float:
-        return len(self.keys) + self.unkeyed
-
-
-def _mapped_flows(eg: EcosystemGraph, level: str) -> list[tuple[str, str, Mapping[str, Any]]]:
-    G = eg.G
-    out: list[tuple[str, str, Mapping[str, Any]]] = []
-    for u, v, _, a in relationships(G):
-        if a["type"] != "TALENT_FLOW" or a.get("count") is None:
-            continue
-        pu = u if level == "entity" else place_at_level(G, u, level)
-        pv = v if level == "entity" else place_at_level(G, v, level)
-        if pu and pv and pu != pv:
-            out.append((pu, pv, a))
-    return out
 
 
 def _with_interval(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -76,26 +44,20 @@ def _with_interval(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def _corridors(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     G = eg.G
-    acc: dict[tuple[str, str], tuple[_Count, list[int | None]]] = {}
-    for u, v, a in _mapped_flows(eg, p["level"]):
-        count, years = acc.setdefault((u, v), (_Count(), []))
-        count.add(a)
-        years.append(a.get("year"))
-    rows: list[dict[str, Any]] = [
+    rows = [
         {
-            "from": u,
-            "from_name": name(G, u),
-            "to": v,
-            "to_name": name(G, v),
-            "researchers": c.n,
-            "flows": len(years),
-            "first_year": min((y for y in years if y is not None), default=None),
-            "last_year": max((y for y in years if y is not None), default=None),
+            "from": c.source,
+            "from_name": name(G, c.source),
+            "to": c.target,
+            "to_name": name(G, c.target),
+            "researchers": c.researchers,
+            "flows": c.flows,
+            "first_year": c.first_year,
+            "last_year": c.last_year,
         }
-        for (u, v), (c, years) in acc.items()
+        for c in corridors(eg, p["level"])[: p["top"]]
     ]
-    rows.sort(key=lambda r: (-r["researchers"], r["from"], r["to"]))
-    return as_frame(rows[: p["top"]], CORRIDORS.columns)
+    return as_frame(rows, CORRIDORS.columns)
 
 
 CORRIDORS = Query(
@@ -124,13 +86,8 @@ CORRIDORS = Query(
 
 def _circulation(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     G = eg.G
-    acc: dict[str, tuple[_Count, _Count]] = defaultdict(lambda: (_Count(), _Count()))
-    for u, v, a in _mapped_flows(eg, p["level"]):
-        acc[u][1].add(a)
-        acc[v][0].add(a)
     rows = []
-    for n, (ins, outs) in acc.items():
-        inflow, outflow = ins.n, outs.n
+    for n, (inflow, outflow) in circulation(eg, p["level"]).items():
         gross = inflow + outflow
         rows.append(
             {

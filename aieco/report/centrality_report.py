@@ -31,6 +31,8 @@ from aieco.metrics.communities import communities as find_communities
 from aieco.metrics.concentration import concentration, lorenz_curve
 from aieco.metrics.density import city_density
 from aieco.metrics.engines import MetricEngine, pick
+from aieco.metrics.flows import corridors
+from aieco.metrics.intervals import SMALL_COUNT
 from aieco.metrics.rollups import rollup_places, rollup_types
 from aieco.metrics.sampled import harmonic_error_bound
 from aieco.notebook import inline_html, show_page
@@ -335,6 +337,9 @@ def build_centrality_report(
         )
     )
     step("communities")
+    talent = _talent_table(eg, top)
+    if talent is not None:
+        report.tables.append(talent)
 
     top_pr = report.tables[measures.index(PRIMARY)].frame
     report.charts.append(
@@ -373,6 +378,34 @@ def build_centrality_report(
         "cities_with_members": len(by_city["sum"]),
     }
     return report
+
+
+def _talent_table(eg: EcosystemGraph, top: int) -> Table | None:
+    """The largest talent corridors between countries (distinct researchers, with intervals),
+    when the graph holds counted flows."""
+    found = corridors(eg, "Country")
+    if not found:
+        return None
+    rows = []
+    for c in found[:top]:
+        low, high = c.interval
+        rows.append(
+            {
+                "from": eg.display_name(c.source),
+                "to": eg.display_name(c.target),
+                "researchers": c.researchers,
+                "interval_95": f"{low:.1f}–{high:.1f}",
+                "small": "small" if c.small else "",
+                "years": f"{c.first_year}–{c.last_year}" if c.first_year is not None else "",
+            }
+        )
+    return Table(
+        "talent_corridors",
+        "Talent corridors between countries",
+        pd.DataFrame(rows),
+        note=f"{len(found)} corridors; each researcher counted once per corridor over the years shown; "
+        f"95 % exact Poisson interval; 'small': fewer than {SMALL_COUNT} researchers",
+    )
 
 
 def _environment() -> Any:

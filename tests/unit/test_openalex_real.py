@@ -493,3 +493,22 @@ def test_the_talent_view_rolls_up_distinct_researchers(everyone: Path) -> None:
     assert small
     assert all(e.get("dashes") for e in small)
     assert "95 % interval" in small[0]["title"]
+
+
+def test_the_report_shows_corridors_with_intervals(everyone: Path) -> None:
+    from aieco.report import build_centrality_report
+
+    pull = graph_from_openalex_snapshot(everyone)
+    report = build_centrality_report(pull.graph, top=50)
+    table = next(t for t in report.tables if t.slug == "talent_corridors").frame
+    by_query = run_query("talent_corridors", {"level": "Country", "top": 50}, graph=pull.graph)
+    assert table["researchers"].tolist() == by_query["researchers"].tolist()
+    assert (table["small"] == "small").tolist() == [n < 5 for n in table["researchers"]]
+    assert table["interval_95"].iloc[0] == f"{by_query['low'].iloc[0]:.1f}–{by_query['high'].iloc[0]:.1f}"
+    assert "talent_corridors" not in {t.slug for t in build_centrality_report(aieco_bundled()).tables}
+
+
+def aieco_bundled() -> Any:
+    import aieco
+
+    return aieco.graph_from_bundled()
