@@ -52,28 +52,45 @@ def _has_duckdb() -> bool:
     return importlib.util.find_spec("duckdb") is not None
 
 
+#: The longest record line read (characters); OpenAlex's largest records are a few MB.
+MAX_LINE = 64 * 1024 * 1024
+
+
 def snapshot_files(root: str | Path, entity: str) -> list[Path]:
-    """``part_*.gz`` files of one entity type, under ``root/data/<entity>`` or ``root/<entity>``."""
+    """``part_*.gz`` files of one entity type, under ``root/data/<entity>`` or ``root/<entity>``;
+    anything there that is not a regular file (a FIFO, a device) is refused."""
     base = Path(root)
     for folder in (base / "data" / entity, base / entity):
         if folder.is_dir():
-            return sorted(folder.glob("updated_date=*/*.gz"))
+            found = sorted(folder.glob("updated_date=*/*.gz"))
+            for path in found:
+                if not path.is_file():
+                    raise DataValidationError([Problem(str(path), 0, "", "not a regular file (refused)")])
+            return found
     return []
 
 
 def iter_snapshot(root: str | Path, entity: str) -> Iterator[tuple[Path, int, dict[str, Any]]]:
-    """(file, line number, record) for every record of one entity type, streamed."""
+    """(file, line number, record) for every record of one entity type, streamed; a line longer
+    than :data:`MAX_LINE` is an error (a gzip bomb inflates to one endless line)."""
     for path in snapshot_files(root, entity):
         try:
             with gzip.open(path, "rt", encoding="utf-8") as fh:
-                for line_no, line in enumerate(fh, start=1):
+                line_no = 0
+                while line := fh.readline(MAX_LINE + 1):
+                    line_no += 1
+                    if len(line) > MAX_LINE:
+                        raise DataValidationError(
+                            [Problem(str(path), line_no, "", f"a line longer than {MAX_LINE:,} characters")]
+                        )
                     if not line.strip():
                         continue
                     try:
                         record = json.loads(line)
-                    except json.JSONDecodeError as exc:
+                    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+                        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:80]
                         raise DataValidationError(
-                            [Problem(str(path), line_no, "", f"not a JSON line: {exc.msg}")]
+                            [Problem(str(path), line_no, "", f"not a JSON line: {reason}")]
                         ) from exc
                     if not isinstance(record, dict):
                         raise DataValidationError(

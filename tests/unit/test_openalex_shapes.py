@@ -73,3 +73,29 @@ def test_the_cli_says_it_in_one_line(tmp_path: Path) -> None:
     assert "[geo]" in lines[0]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_fifo_as_a_part_file_is_refused(tmp_path: Path) -> None:
+    import os
+
+    root = write_snapshot(tmp_path)
+    os.mkfifo(root / "data" / "authors" / "updated_date=2026-11-01" / "part_001.gz")
+    with pytest.raises(DataValidationError, match="not a regular file"):
+        graph_from_openalex_snapshot(root)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_an_endless_line_is_one_error(engine: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import aieco.loaders.openalex as reader
+
+    monkeypatch.setattr(reader, "MAX_LINE", 1000)
+    root = write_snapshot(tmp_path, extra_lines={"institutions": ['{"id": "' + "x" * 5000 + '"}']})
+    with pytest.raises(DataValidationError, match="longer than 1,000 characters"):
+        graph_from_openalex_snapshot(root, engine=engine)
+
+
+@pytest.mark.parametrize("depth", [100_000])
+def test_json_nested_beyond_reason_is_one_error(depth: int, tmp_path: Path) -> None:
+    root = write_snapshot(tmp_path, extra_lines={"works": ["[" * depth + "]" * depth]})
+    with pytest.raises(DataValidationError, match="not a JSON line"):
+        graph_from_openalex_snapshot(root, engine="python")
