@@ -9,15 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from aieco.atomic import check_writable_folder, write_text
 from aieco.errors import DataValidationError, Problem
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.io import CSV_TABLES, write_csv_tables
-from aieco.graph.records import Dataset, EntityRecord, ObservationRecord, Origin, RelationRecord, SourceRecord
+from aieco.graph.records import Dataset, Origin
 from aieco.graph.text import tsv_line
+from aieco.loaders.files import add_row
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 from aieco.loaders.openalex_rows import Rows, build_rows
 from aieco.loaders.openalex_tables import DROP_UNITS, Accumulator, Merge, OpenAlexFilters, Resolver
@@ -28,12 +27,6 @@ logger = logging.getLogger(__name__)
 PULL_FILES = ("merges.tsv", "dropped.tsv")
 #: Called as records are read: (what, records read so far, total or 0 when unknown).
 Progress = Callable[[str, int, int], None]
-_MODELS: dict[str, type[BaseModel]] = {
-    "sources": SourceRecord,
-    "entities": EntityRecord,
-    "relations": RelationRecord,
-    "observations": ObservationRecord,
-}
 
 
 @dataclass
@@ -80,15 +73,14 @@ class OpenAlexPull:
 
 
 def _graph(rows: Rows, origin: str, name: str) -> EcosystemGraph:
+    """The rows through the one validation every loader uses (:func:`aieco.loaders.files.add_row`:
+    the record models, problems naming their field) and the one builder."""
     data = Dataset(files=[origin])
     problems: list[Problem] = []
-    for kind, model in _MODELS.items():
+    for kind in ("sources", "entities", "relations", "observations"):
         for i, raw in enumerate(rows[kind], start=1):
             clean = {k: v for k, v in raw.items() if v not in (None, "")}
-            try:
-                getattr(data, kind).append((model.model_validate(clean), Origin(f"{origin} ({kind})", i)))
-            except ValueError as exc:
-                problems.append(Problem(f"{origin} ({kind})", i, "", str(exc).splitlines()[0]))
+            add_row(data, kind, clean, Origin(f"{origin} ({kind})", i), problems)
     return build_graph(data, name=name, problems=problems)
 
 

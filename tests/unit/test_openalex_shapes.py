@@ -99,3 +99,29 @@ def test_json_nested_beyond_reason_is_one_error(depth: int, tmp_path: Path) -> N
     root = write_snapshot(tmp_path, extra_lines={"works": ["[" * depth + "]" * depth]})
     with pytest.raises(DataValidationError, match="not a JSON line"):
         graph_from_openalex_snapshot(root, engine="python")
+
+
+def test_a_row_aieco_cannot_store_names_its_field(tmp_path: Path) -> None:
+    # a work year beyond the schema's range becomes a COLLABORATES_WITH row the models refuse
+    from aieco.loaders.openalex_pull import _graph
+
+    rows = {
+        "sources": [{"id": "s", "title": "t", "url": "https://x"}],
+        "entities": [{"id": "a", "type": "University", "name_en": "A", "source": "s"}],
+        "relations": [
+            {
+                "id": "r",
+                "from": "a",
+                "type": "TALENT_FLOW",
+                "to": "b",
+                "count": 1,
+                "year": 99999,
+                "source": "s",
+            }
+        ],
+        "observations": [],
+    }
+    with pytest.raises(DataValidationError) as info:
+        _graph(rows, "file:///pull", "p")
+    problem = info.value.problems[0]
+    assert (problem.file, problem.row, problem.field) == ("file:///pull (relations)", 1, "year")
