@@ -12,15 +12,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from aieco.graph.schema import PLACE_LEVELS, NodeType, RelType
-from aieco.loaders.geocode import country_name
+from aieco.loaders.geocode import GEONAMES_CITIES, country_name
 from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution
 from aieco.loaders.openalex_tables import (
-    GEONAMES_SOURCE,
     Accumulator,
     Merge,
     Resolver,
     _slug,
     geonames_cities,
+    geonames_source,
     institution_node_id,
 )
 
@@ -114,7 +114,7 @@ class _Builder:
                 row |= {
                     "lat": float(known["latitude"]),
                     "lon": float(known["longitude"]),
-                    "coord_source": GEONAMES_SOURCE["id"],
+                    "coord_source": GEONAMES_CITIES,
                     "coord_ref": f"https://www.geonames.org/{inst.geonames_city_id} ({known['name']})",
                 }
         else:
@@ -277,5 +277,5 @@ def build_rows(acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) 
             if org:
                 b.relation(node, RelType.WORKS_AT, org, period_start=first, period_end=last)
     if b.uses_geonames:
-        b.rows["sources"].append(dict(GEONAMES_SOURCE))
+        b.rows["sources"].append(geonames_source())
     return b.rows, b.merges

