@@ -26,8 +26,9 @@ from typing import Any, Literal
 from aieco.errors import DataValidationError, InvalidArgumentError, Problem
 from aieco.loaders.openalex_api import OpenAlexClient, check_filter, graph_from_openalex_api
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule, RecordError
-from aieco.loaders.openalex_pull import PULL_FILES, OpenAlexPull, Progress, finish, new_accumulator
+from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
+from aieco.loaders.pull import PULL_FILES
 
 logger = logging.getLogger(__name__)
 

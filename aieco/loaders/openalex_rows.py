@@ -16,13 +16,13 @@ from aieco.loaders.geocode import GEONAMES_CITIES, country_name
 from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution
 from aieco.loaders.openalex_tables import (
     Accumulator,
-    Merge,
     Resolver,
     _slug,
     geonames_cities,
     geonames_source,
     institution_node_id,
 )
+from aieco.loaders.pull import Merge
 
 Rows = dict[str, list[dict[str, Any]]]
 

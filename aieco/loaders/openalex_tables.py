@@ -116,16 +116,6 @@ def institution_node_id(inst_id: str) -> str:
     return f"openalex-{inst_id.lower()}"
 
 
-@dataclass
-class Merge:
-    """One OpenAlex record resolved to a bundled entity."""
-
-    openalex: str
-    name: str
-    bundled: str
-    by: str
-
-
 class Resolver:
     """Finds the bundled entity an OpenAlex institution or place already is (ROR, GeoNames id, names)."""
 

@@ -103,7 +103,7 @@ def test_json_nested_beyond_reason_is_one_error(depth: int, tmp_path: Path) -> N
 
 def test_a_row_aieco_cannot_store_names_its_field(tmp_path: Path) -> None:
     # a work year beyond the schema's range becomes a COLLABORATES_WITH row the models refuse
-    from aieco.loaders.openalex_pull import _graph
+    from aieco.loaders.pull import rows_to_graph
 
     rows = {
         "sources": [{"id": "s", "title": "t", "url": "https://x"}],
@@ -122,6 +122,6 @@ def test_a_row_aieco_cannot_store_names_its_field(tmp_path: Path) -> None:
         "observations": [],
     }
     with pytest.raises(DataValidationError) as info:
-        _graph(rows, "file:///pull", "p")
+        rows_to_graph(rows, "file:///pull", "p")
     problem = info.value.problems[0]
     assert (problem.file, problem.row, problem.field) == ("file:///pull (relations)", 1, "year")

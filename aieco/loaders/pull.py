@@ -1,0 +1,93 @@
+"""What an open-data pull builds (:class:`Pull`) and how its rows become a graph: through the
+loaders' one row validation (the record models) and the one graph builder."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aieco.atomic import check_writable_folder, write_text
+from aieco.errors import Problem
+from aieco.graph.build import build_graph
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.io import CSV_TABLES, write_csv_tables
+from aieco.graph.records import Dataset, Origin
+from aieco.graph.text import tsv_line
+from aieco.loaders.files import add_row
+
+#: Rows of the four tables, by kind.
+Rows = dict[str, list[dict[str, Any]]]
+#: The files a pull writes beside the four tables.
+PULL_FILES = ("merges.tsv", "dropped.tsv")
+
+
+@dataclass
+class Merge:
+    """One record resolved to a bundled entity."""
+
+    openalex: str
+    name: str
+    bundled: str
+    by: str
+
+
+@dataclass
+class Pull:
+    """What one pull of an open-data source built: the graph, the bundled entities it merged
+    into, what it read and what it left out (by reason)."""
+
+    graph: EcosystemGraph
+    merges: list[Merge] = field(default_factory=list)
+    read: Mapping[str, int] = field(default_factory=dict)
+    #: What was left out, by reason.
+    dropped: Mapping[str, int] = field(default_factory=dict)
+    #: Up to five ids per reason, for a look at the records.
+    examples: Mapping[str, list[str]] = field(default_factory=dict)
+    #: What each reason counts (authors, affiliations, records …), for ``dropped.tsv``.
+    units: Mapping[str, str] = field(default_factory=dict)
+    #: The first column of ``merges.tsv``: the source's id of a merged record.
+    id_column: str = "openalex_id"
+
+    def dropped_tsv(self) -> str:
+        """``dropped.tsv``: what, reason, count and examples, one reason a line."""
+        rows = sorted(self.dropped.items(), key=lambda kv: (self.units.get(kv[0], ""), kv[0]))
+        lines = [tsv_line(("what", "reason", "count", "examples"))] + [
+            tsv_line((self.units.get(reason, ""), reason, n, " ".join(self.examples.get(reason, []))))
+            for reason, n in rows
+        ]
+        return "\n".join(lines) + "\n"
+
+    def describe_dropped(self) -> str:
+        """One line: how many were left out, per reason."""
+        return (
+            "; ".join(
+                f"{n:,} {self.units.get(reason, '')}: {reason}" for reason, n in sorted(self.dropped.items())
+            )
+            or "nothing"
+        )
+
+    def write(self, out_dir: str | Path, *, force: bool = False) -> list[Path]:
+        """Write the four CSV tables, ``merges.tsv`` (the merges, for review) and ``dropped.tsv``
+        (what was left out, and why) into ``out_dir``."""
+        check_writable_folder(out_dir, [*CSV_TABLES, *PULL_FILES], force=force)
+        written = write_csv_tables(self.graph, Path(out_dir), force=force)
+        lines = [tsv_line((self.id_column, "name", "bundled_id", "matched_by"))] + [
+            tsv_line((m.openalex, m.name, m.bundled, m.by)) for m in self.merges
+        ]
+        written.append(write_text(Path(out_dir) / "merges.tsv", "\n".join(lines) + "\n", force=force))
+        written.append(write_text(Path(out_dir) / "dropped.tsv", self.dropped_tsv(), force=force))
+        return written
+
+
+def rows_to_graph(rows: Rows, origin: str, name: str) -> EcosystemGraph:
+    """The rows through the one validation every loader uses (:func:`aieco.loaders.files.add_row`:
+    the record models, problems naming their field) and the one builder."""
+    data = Dataset(files=[origin])
+    problems: list[Problem] = []
+    for kind in ("sources", "entities", "relations", "observations"):
+        for i, raw in enumerate(rows[kind], start=1):
+            clean = {k: v for k, v in raw.items() if v not in (None, "")}
+            add_row(data, kind, clean, Origin(f"{origin} ({kind})", i), problems)
+    return build_graph(data, name=name, problems=problems)
