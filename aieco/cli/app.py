@@ -27,6 +27,7 @@ from aieco.cli.openalex_commands import openalex_app
 from aieco.cli.output import error_line, stderr_console
 from aieco.cli.query_commands import query_app
 from aieco.cli.report_commands import report_app
+from aieco.cli.ror_commands import ror_app
 from aieco.errors import AiecoError, DataValidationError, FileAccessError
 
 #: Exit code of an operating-system error on a user's path (same as FileAccessError).
@@ -150,6 +151,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(query_app, name="query")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(openalex_app, name="openalex")
+app.add_typer(ror_app, name="ror")
 
 
 def run() -> None:

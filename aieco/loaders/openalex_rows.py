@@ -20,7 +20,6 @@ from aieco.loaders.openalex_tables import (
     _slug,
     geonames_cities,
     geonames_source,
-    institution_node_id,
 )
 from aieco.loaders.pull import Merge
 
@@ -33,10 +32,6 @@ class _Builder:
         self.rows: Rows = {"sources": [dict(source)], "entities": [], "relations": [], "observations": []}
         self.ids: dict[str, str] = {}
         self.merges: list[Merge] = []
-        self.members: dict[str, list[str]] = {}
-        for inst_id, key in sorted(acc.canon_items()):
-            if key.startswith("@"):
-                self.members.setdefault(key, []).append(inst_id)
         self.seen_relations: set[str] = set()
         self.uses_geonames = False
         # one institution per place key (``city:…``, ``region:…``, ``country:…``) stands for the
@@ -142,27 +137,34 @@ class _Builder:
             return self.ids[key]
         if inst_id.startswith("@") and self.resolver is not None:
             node = inst_id[1:]
-            for member in self.members.get(inst_id, ()):
+            members = sorted(i for i, k in self.acc.canon_items() if k == inst_id)
+            for member in members:
                 record = self.acc.institution(member)
                 found = self.resolver.institution(record) if record is not None else None
                 by = found[1] if found else "ROR"
                 self.merges.append(
-                    Merge(f"https://openalex.org/{member}", record.name if record else member, node, by)
+                    Merge(record.url if record else member, record.name if record else member, node, by)
                 )
         row = {
-            "id": institution_node_id(inst.id),
+            "id": f"{inst.registry}-{inst.id.lower()}",
             "type": kind.value,
             "name_en": inst.name,
             **inst.names,
             "aliases": "|".join(inst.aliases),
             "ror": inst.ror,
-            "openalex_id": f"https://openalex.org/{inst.id}",
+            "openalex_id": inst.url if inst.registry == "openalex" else None,
             "url": inst.homepage,
         }
+        registry = "ROR" if inst.registry == "ror" else "OpenAlex"
+        notes = [inst.note] if inst.note else []
         if kind.value != inst.node_type:
-            row["note"] = f"OpenAlex type {inst.kind or 'missing'}; typed {kind.value} by its lineage parent"
+            notes.append(
+                f"{registry} type {inst.kind or 'missing'}; typed {kind.value} by its lineage parent"
+            )
         elif inst.kind not in INSTITUTION_TYPES:
-            row["note"] = f"OpenAlex type {inst.kind or 'missing'}; typed {kind.value} by its name"
+            notes.append(f"{registry} type {inst.kind or 'missing'}; typed {kind.value} by its name")
+        if notes:
+            row["note"] = "; ".join(notes)
         found = (inst_id[1:], "") if inst_id.startswith("@") else None
         node = self._entity(key, row, found, inst.name)
         where = self.city(inst) or self.region(inst) or self.country(inst)
@@ -216,9 +218,16 @@ class _Builder:
         )
 
 
-def build_rows(acc: Accumulator, source: Mapping[str, Any], resolver: Resolver) -> tuple[Rows, list[Merge]]:
-    """Rows for every institution, place, flow, collaboration and works count the accumulator holds."""
+def build_rows(
+    acc: Accumulator, source: Mapping[str, Any], resolver: Resolver, *, every_institution: bool = False
+) -> tuple[Rows, list[Merge]]:
+    """Rows for every place, flow, collaboration and works count the accumulator holds, and the
+    institutions they name (``every_institution``: every institution read, as a registry pull
+    wants)."""
     b = _Builder(acc, source, resolver)
+    if every_institution:
+        for inst_id in sorted(acc.institutions):
+            b.institution(inst_id)
     what = acc.filters.describe()
     level_words = "institutions" if acc.level == "institution" else f"{acc.level.lower()} level"
     for (gone, new, year), keys in sorted(acc.flows.items()):

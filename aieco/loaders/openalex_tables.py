@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from aieco.graph.containment import place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.names import normalize
 from aieco.graph.schema import ORG_TYPES, NodeType
+from aieco.loaders.geocode import country_names
 from aieco.loaders.openalex_model import (
     MAX_COLLABORATORS,
     Career,
@@ -112,10 +114,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
-def institution_node_id(inst_id: str) -> str:
-    return f"openalex-{inst_id.lower()}"
-
-
 class Resolver:
     """Finds the bundled entity an OpenAlex institution or place already is (ROR, GeoNames id, names)."""
 
@@ -127,10 +125,26 @@ class Resolver:
         #: (country code, GeoNames admin-1 code) → the name of the bundled region holding a
         #: bundled GeoNames city of that area (a region directly inside a country)
         self.regions: dict[tuple[str, str], str] = {}
+        #: bundled organisation → ISO code of the country it sits in (through containment)
+        self.country_of: dict[str, str] = {}
         if bundled is None:
             return
         cities = geonames_cities()
         G = bundled.G
+        codes = {normalize(name): code for code, name in country_names().items()}
+        for node, attrs in G.nodes(data=True):
+            if attrs.get("type") in {t.value for t in ORG_TYPES}:
+                country = place_at_level(G, node, "Country")
+                names = (
+                    [G.nodes[country].get("name_en"), *(G.nodes[country].get("aliases") or [])]
+                    if country
+                    else []
+                )
+                code = next(
+                    (codes[normalize(str(n))] for n in names if n and normalize(str(n)) in codes), None
+                )
+                if code:
+                    self.country_of[node] = code
         for node, attrs in G.nodes(data=True):
             match = re.search(r"geonames\.org/(\d+)", str(attrs.get("coord_ref") or ""))
             if attrs.get("type") != "City" or not match or match.group(1) not in cities:
@@ -156,20 +170,29 @@ class Resolver:
                 if name:
                     self.by_name.setdefault((group, normalize(str(name))), set()).add(node)
 
-    def _by_names(self, group: str, names: Iterable[str]) -> tuple[str, str] | None:
-        names = list(names)
-        # OpenAlex tells companies apart by a country in brackets: "Tencent (China)" is Tencent
-        bare = [m.group(1) for m in map(_QUALIFIED.fullmatch, names) if m]
-        for name in [*names, *bare]:
-            found = self.by_name.get((group, normalize(name)), set())
-            if len(found) == 1:
-                return next(iter(found)), f"name {name!r}"
+    def _by_names(
+        self, group: str, names: Iterable[str], country: str | None = None
+    ) -> tuple[str, str] | None:
+        """The one bundled entity of ``group`` a name finds, each name tried as given and then
+        without the country OpenAlex and ROR put in brackets ("Tencent (China)" is Tencent); an
+        organisation whose bundled match sits in another country than ``country`` is not it (a
+        subsidiary abroad, "Huawei Technologies (Poland)", is an organisation of its own)."""
+        for given in names:
+            bare = _QUALIFIED.fullmatch(given)
+            for name in (given, bare.group(1)) if bare else (given,):
+                found = self.by_name.get((group, normalize(name)), set())
+                if len(found) != 1:
+                    continue
+                node = next(iter(found))
+                if country and self.country_of.get(node, country) != country:
+                    continue
+                return node, f"name {name!r}"
         return None
 
     def institution(self, inst: Institution) -> tuple[str, str] | None:
         if inst.ror and inst.ror.rstrip("/").lower() in self.by_ror:
             return self.by_ror[inst.ror.rstrip("/").lower()], "ROR"
-        return self._by_names("org", [inst.name, *inst.names.values(), *inst.aliases])
+        return self._by_names("org", [inst.name, *inst.names.values(), *inst.aliases], inst.country_code)
 
     def place(self, kind: str, name: str | None, geonames_id: str | None = None) -> tuple[str, str] | None:
         if geonames_id and geonames_id in self.by_geonames:

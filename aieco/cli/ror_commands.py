@@ -1,0 +1,52 @@
+"""``aieco ror``: research organisations and their places from ROR records, as aieco's tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aieco.atomic import check_writable_folder
+from aieco.cli.options import ForceOpt
+from aieco.cli.output import say
+from aieco.graph.io import CSV_TABLES
+
+ror_app = typer.Typer(
+    help="Read ROR (Research Organization Registry, CC0) records — the data dump (zip or JSON), single "
+    "records or folders of them — into aieco's four CSV tables, merged with the bundled entities.\n\n"
+    "Example: aieco ror build v2.9-ror-data.zip --out ror/",
+    no_args_is_help=True,
+)
+
+
+@ror_app.command("build")
+def ror_build(
+    paths: Annotated[list[Path], typer.Argument(help="ROR dump (zip or JSON), record files or folders.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the tables, merges.tsv and dropped.tsv.")
+    ],
+    resolve: Annotated[
+        bool,
+        typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
+    ] = True,
+    force: ForceOpt = False,
+) -> None:
+    """Organisations typed by ROR type, names by language and script, GeoNames city → region →
+    country, PART_OF their parents; withdrawn records skipped and counted.
+
+    Example: [bold]aieco ror build ~/ror/v2.9-ror-data.zip --out ror/[/bold]
+    """
+    from aieco.loaders.pull import PULL_FILES
+    from aieco.loaders.ror import graph_from_ror
+
+    check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
+    pull = graph_from_ror(list(paths), with_bundled=resolve)
+    pull.write(out, force=force)
+    summary = pull.graph.summary()
+    say(", ".join(f"{v:,} {k}" for k, v in pull.read.items()))
+    say(f"left out: {pull.describe_dropped()} (see {out / 'dropped.tsv'})")
+    say(
+        f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships; "
+        f"{len(pull.merges)} merged into bundled entities (see {out / 'merges.tsv'})"
+    )
