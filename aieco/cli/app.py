@@ -22,6 +22,7 @@ from typer.exceptions import TyperException
 from aieco._version import __version__
 from aieco.atomic import describe_os_error
 from aieco.cli import data_commands, viz_commands
+from aieco.cli.epoch_commands import epoch_app
 from aieco.cli.neo4j_commands import neo4j_app
 from aieco.cli.openalex_commands import openalex_app
 from aieco.cli.output import error_line, stderr_console
@@ -152,6 +153,7 @@ app.add_typer(query_app, name="query")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(openalex_app, name="openalex")
 app.add_typer(ror_app, name="ror")
+app.add_typer(epoch_app, name="epoch")
 
 
 def run() -> None:

@@ -202,8 +202,9 @@ class Institution:
 
     @property
     def url(self) -> str:
-        """The record's own address in its registry."""
-        return f"https://ror.org/{self.id}" if self.registry == "ror" else f"https://openalex.org/{self.id}"
+        """The record's own address in its registry (``""`` for a source without one)."""
+        base = {"ror": "https://ror.org/", "openalex": "https://openalex.org/"}.get(self.registry)
+        return f"{base}{self.id}" if base else ""
 
     def place_key(self, level: FlowLevel) -> str | None:
         """The key of the place at ``level`` holding this institution (its own id at institution level).

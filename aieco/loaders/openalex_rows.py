@@ -143,7 +143,12 @@ class _Builder:
                 found = self.resolver.institution(record) if record is not None else None
                 by = found[1] if found else "ROR"
                 self.merges.append(
-                    Merge(record.url if record else member, record.name if record else member, node, by)
+                    Merge(
+                        record.url or record.name if record else member,
+                        record.name if record else member,
+                        node,
+                        by,
+                    )
                 )
         row = {
             "id": f"{inst.registry}-{inst.id.lower()}",
