@@ -9,7 +9,7 @@ import typer
 
 from aieco.atomic import check_writable_folder
 from aieco.cli.options import ForceOpt
-from aieco.cli.output import say
+from aieco.cli.output import report_pull
 from aieco.graph.io import CSV_TABLES
 
 epoch_app = typer.Typer(
@@ -44,10 +44,4 @@ def epoch_build(
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
     pull = graph_from_epoch(path, table=table, with_bundled=resolve)
     pull.write(out, force=force)
-    summary = pull.graph.summary()
-    say(", ".join(f"{v:,} {k}" for k, v in pull.read.items()))
-    say(f"left out: {pull.describe_dropped()} (see {out / 'dropped.tsv'})")
-    say(
-        f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships, "
-        f"{summary['observations']:,} observations; {len(pull.merges)} merged into bundled entities"
-    )
+    report_pull(pull, out)

@@ -9,13 +9,13 @@ import typer
 
 from aieco.atomic import check_writable_folder
 from aieco.cli.options import ForceOpt
-from aieco.cli.output import say, step_progress
+from aieco.cli.output import report_pull, step_progress
 from aieco.errors import InvalidArgumentError
 from aieco.graph.io import CSV_TABLES
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 
 if TYPE_CHECKING:
-    from aieco.loaders.openalex import OpenAlexPull, SnapshotEngine
+    from aieco.loaders.openalex import SnapshotEngine
 
 openalex_app = typer.Typer(
     help="Build talent flows, collaborations and institutions from OpenAlex (CC0) into aieco's "
@@ -69,18 +69,6 @@ def _noise(min_years: int, max_per_year: float, keep_flagged: bool) -> NoiseRule
     return NoiseRule(min_years=min_years, max_median_per_year=max_per_year, exclude_flagged=not keep_flagged)
 
 
-def _report(pull: OpenAlexPull, out: Path) -> None:
-    summary = pull.graph.summary()
-    say(", ".join(f"{v:,} {k}" for k, v in pull.read.items()))
-    say(f"left out: {pull.describe_dropped()} (see {out / 'dropped.tsv'})")
-    say(
-        f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships "
-        f"({summary['edge_types'].get('TALENT_FLOW', 0):,} talent flows, "
-        f"{summary['edge_types'].get('COLLABORATES_WITH', 0):,} collaborations), {summary['observations']:,} "
-        f"observations; {len(pull.merges)} merged into bundled entities (see {out / 'merges.tsv'})"
-    )
-
-
 @openalex_app.command("snapshot")
 def openalex_snapshot(
     path: Annotated[Path, typer.Argument(help="The snapshot folder (holding data/authors, data/works …).")],
@@ -132,7 +120,7 @@ def openalex_snapshot(
             progress=advance,
         )
     pull.write(out, force=force)
-    _report(pull, out)
+    report_pull(pull, out)
 
 
 def _engine(name: str, with_people: bool) -> SnapshotEngine:
@@ -202,4 +190,4 @@ def openalex_pull(
             progress=advance,
         )
     pull.write(out, force=force)
-    _report(pull, out)
+    report_pull(pull, out)

@@ -61,6 +61,25 @@ def say(message: str) -> None:
     stdout_console().print(terminal_safe(message), markup=False)
 
 
+def report_pull(pull: Any, out: Path) -> None:
+    """Three lines on an open-data pull (a :class:`~aieco.loaders.pull.Pull`): what was read,
+    what was left out and why, what was written."""
+    summary = pull.graph.summary()
+    say(", ".join(f"{v:,} {k}" for k, v in pull.read.items()))
+    say(f"left out: {pull.describe_dropped()} (see {out / 'dropped.tsv'})")
+    kinds = ", ".join(
+        f"{summary['edge_types'][t]:,} {t}"
+        for t in ("TALENT_FLOW", "COLLABORATES_WITH", "DEVELOPS", "PART_OF")
+        if summary["edge_types"].get(t)
+    )
+    say(
+        f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships"
+        + (f" ({kinds})" if kinds else "")
+        + f", {summary['observations']:,} observations; {len(pull.merges)} merged into bundled entities "
+        f"(see {out / 'merges.tsv'})"
+    )
+
+
 def note(message: str) -> None:
     """Print a note on stderr."""
     stderr_console().print(f"[yellow]note:[/yellow] {escape(terminal_safe(message))}")

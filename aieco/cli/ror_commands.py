@@ -9,7 +9,7 @@ import typer
 
 from aieco.atomic import check_writable_folder
 from aieco.cli.options import ForceOpt
-from aieco.cli.output import say
+from aieco.cli.output import report_pull
 from aieco.graph.io import CSV_TABLES
 
 ror_app = typer.Typer(
@@ -43,10 +43,4 @@ def ror_build(
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
     pull = graph_from_ror(list(paths), with_bundled=resolve)
     pull.write(out, force=force)
-    summary = pull.graph.summary()
-    say(", ".join(f"{v:,} {k}" for k, v in pull.read.items()))
-    say(f"left out: {pull.describe_dropped()} (see {out / 'dropped.tsv'})")
-    say(
-        f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships; "
-        f"{len(pull.merges)} merged into bundled entities (see {out / 'merges.tsv'})"
-    )
+    report_pull(pull, out)

@@ -211,7 +211,7 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
         "bool_or(keep) AS keep, substr(sha256(? || ':' || author), 1, 12) AS key FROM arows GROUP BY author",
         [acc.salt],
     )
-    acc.read["authors"] += _one(con, "SELECT count(*) FROM authors")
+    _tally(acc, "authors", _one(con, "SELECT count(*) FROM authors"))
     _drop(
         con,
         acc,
@@ -282,8 +282,8 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
         f"CREATE TABLE wkept AS SELECT r, work, year FROM works WHERE {' AND '.join(keep)}",
         [countries] if countries else [],
     )
-    acc.read["works"] += _one(con, "SELECT count(*) FROM works")
-    acc.read["works kept"] += _one(con, "SELECT count(*) FROM wkept")
+    _tally(acc, "works", _one(con, "SELECT count(*) FROM works"))
+    _tally(acc, "works kept", _one(con, "SELECT count(*) FROM wkept"))
     _drop(con, acc, "work outside the filters", "SELECT work FROM works WHERE r NOT IN (SELECT r FROM wkept)")
 
 
@@ -383,7 +383,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
         "CREATE TABLE flagged AS SELECT author FROM careers "
         f"WHERE list_aggregate(list_transform(ks, lambda x: CAST(len(x) AS DOUBLE)), 'median') > {limit}"
     )
-    acc.read["profiles flagged as merged"] += _one(con, "SELECT count(*) FROM flagged")
+    _tally(acc, "profiles flagged as merged", _one(con, "SELECT count(*) FROM flagged"))
     if acc.noise.exclude_flagged:
         _drop(
             con,
@@ -392,7 +392,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
             "SELECT author FROM authors WHERE author IN (SELECT author FROM flagged) ORDER BY o",
         )
         con.execute("DELETE FROM careers WHERE author IN (SELECT author FROM flagged)")
-    acc.read["authors kept"] += _one(con, "SELECT count(*) FROM careers")
+    _tally(acc, "authors kept", _one(con, "SELECT count(*) FROM careers"))
     con.execute(
         """
         CREATE TABLE steps AS
@@ -479,6 +479,12 @@ def _work_counts(con: Any, acc: Accumulator) -> None:
         """
     ).fetchall():
         acc.collaborations[(a, b, int(year))] += int(n)
+
+
+def _tally(acc: Accumulator, what: str, n: int) -> None:
+    """Count ``n`` into ``acc.read`` (a count of none is not written, as the streaming reader)."""
+    if n:
+        acc.read[what] += n
 
 
 def _one(con: Any, query: str) -> int:

@@ -160,7 +160,8 @@ def _mapping(value: Any, field: str) -> Mapping[str, Any]:
     return value
 
 
-def _list(value: Any, field: str) -> list[Any]:
+def json_list(value: Any, field: str) -> list[Any]:
+    """A record's list field (``None``: empty); anything else is a :class:`RecordError` naming it."""
     if value is None:
         return []
     if not isinstance(value, list):
@@ -253,12 +254,12 @@ class Institution:
         ).upper() or None
         alternatives = [
             a
-            for a in _list(rec.get("display_name_alternatives"), "display_name_alternatives")
+            for a in json_list(rec.get("display_name_alternatives"), "display_name_alternatives")
             if isinstance(a, str) and a
         ]
         acronyms = [
             a
-            for a in _list(rec.get("display_name_acronyms"), "display_name_acronyms")
+            for a in json_list(rec.get("display_name_acronyms"), "display_name_acronyms")
             if isinstance(a, str) and a
         ]
         names: dict[str, str] = {}
@@ -274,10 +275,10 @@ class Institution:
             column = script_column(name, code)
             if column:
                 names.setdefault(column, name)
-        lineage = [short_id(x) for x in _list(rec.get("lineage"), "lineage") if isinstance(x, str)]
+        lineage = [short_id(x) for x in json_list(rec.get("lineage"), "lineage") if isinstance(x, str)]
         parents = [
             short_id(a.get("id"))
-            for a in _list(rec.get("associated_institutions"), "associated_institutions")
+            for a in json_list(rec.get("associated_institutions"), "associated_institutions")
             if isinstance(a, Mapping) and a.get("relationship") == "parent" and isinstance(a.get("id"), str)
         ]
         own = short_id(own_id)

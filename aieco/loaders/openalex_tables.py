@@ -32,6 +32,7 @@ from aieco.loaders.openalex_model import (
     RecordError,
     affiliation_countries,
     is_ai,
+    json_list,
     researcher_key,
     short_id,
     work_institutions,
@@ -394,7 +395,7 @@ class Accumulator:
             self.drop("outside the filters", author)
             return
         pairs: list[tuple[str, list[int]]] = []
-        for i, aff in enumerate(_records_list(rec.get("affiliations"), "affiliations")):
+        for i, aff in enumerate(json_list(rec.get("affiliations"), "affiliations")):
             if not isinstance(aff, Mapping):
                 raise RecordError(f"affiliations[{i}] must be a JSON object", f"affiliations[{i}]")
             inst_id = self._stub(aff.get("institution"))
@@ -404,7 +405,7 @@ class Accumulator:
             years = sorted(
                 {
                     y
-                    for y in _records_list(aff.get("years"), f"affiliations[{i}].years")
+                    for y in json_list(aff.get("years"), f"affiliations[{i}].years")
                     if isinstance(y, int) and not isinstance(y, bool)
                 }
             )
@@ -467,9 +468,9 @@ class Accumulator:
             return
         self.read["works kept"] += 1
         year = int(rec["publication_year"])
-        for authorship in _records_list(rec.get("authorships"), "authorships"):
+        for authorship in json_list(rec.get("authorships"), "authorships"):
             if isinstance(authorship, Mapping):
-                for inst in _records_list(authorship.get("institutions"), "authorships[].institutions"):
+                for inst in json_list(authorship.get("institutions"), "authorships[].institutions"):
                     self._stub(inst)
         # counting keys made in id order (the DuckDB reader makes them in the same order)
         ids = sorted(
@@ -486,14 +487,6 @@ class Accumulator:
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
                 self.collaborations[(a, b, year)] += 1
-
-
-def _records_list(value: Any, field: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(f"{field} must be a JSON list, got {type(value).__name__}", field)
-    return value
 
 
 def pull_source(description: str, *, url: str) -> dict[str, Any]:
