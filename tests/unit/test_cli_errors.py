@@ -41,6 +41,8 @@ BASE: dict[str, list[str]] = {
     "neo4j cypher": ["RETURN 1"],
     "openalex snapshot": ["{folder}", "--out", "{tmp}/oa"],
     "openalex pull": ["--out", "{tmp}/oa", "--cache", "{tmp}/oa-cache"],
+    "ror build": ["{folder}", "--out", "{tmp}/ror"],
+    "epoch build": ["{examples}/annotation-bases.csv", "--out", "{tmp}/epoch"],
     "map": [
         "{examples}/annotation-bases.csv",
         "--mapping",
@@ -63,6 +65,8 @@ FOLDER_OUTPUTS = {
     ("openalex snapshot", "--out"),
     ("openalex pull", "--out"),
     ("openalex pull", "--cache"),
+    ("ror build", "--out"),
+    ("epoch build", "--out"),
     ("map", "--out"),
     ("neo4j import", "--files-only"),
 }
@@ -151,6 +155,11 @@ EXPLICIT = [
     pytest.param(["load", "{folder}/bad.csv"], id="load a file that is not a table"),
     pytest.param(["load", "{tmp}/missing.csv"], id="load a missing file"),
     pytest.param(["search"], id="search without text"),
+    pytest.param(
+        ["epoch", "build", "{folder}/bad.csv", "--out", "{tmp}/e"], id="epoch: a table without Model"
+    ),
+    pytest.param(["epoch", "build", "{folder}", "--out", "{tmp}/e"], id="epoch: a folder"),
+    pytest.param(["ror", "build", "{folder}/bad.csv", "--out", "{tmp}/r"], id="ror: not JSON"),
 ]
 
 
