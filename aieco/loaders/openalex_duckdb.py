@@ -9,9 +9,8 @@ Python (by the same :class:`~aieco.loaders.openalex_tables.Accumulator` methods 
 reader uses) and joined in as a table. The results land in the accumulator, so both readers
 share the rows builder; a test requires equal tables from both on real records.
 
-Memory is bounded by DuckDB's ``memory_limit`` (it spills to a temporary folder beyond it).
-A record of the wrong shape makes DuckDB fail; the snapshot is then read again by the strict
-streaming reader, whose error names the file, line and field.
+Memory is bounded by DuckDB's ``memory_limit`` (it spills to a temporary folder beyond it). A
+record DuckDB cannot read sends the snapshot to the strict reader, which names file, line, field.
 """
 
 from __future__ import annotations
@@ -20,18 +19,16 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from aieco.errors import MissingDependencyError
 from aieco.loaders.openalex_model import AI_CONCEPT, AI_SUBFIELD, MAX_COLLABORATORS
+from aieco.loaders.openalex_pull import Progress
 from aieco.loaders.openalex_tables import Accumulator
 
 logger = logging.getLogger(__name__)
-
-#: Called as parts are read: (what, done, total).
-Progress = Callable[[str, int, int], None]
 
 _DEHYDRATED = (
     "STRUCT(id VARCHAR, display_name VARCHAR, ror VARCHAR, country_code VARCHAR, type VARCHAR, "

@@ -19,7 +19,7 @@ import pandas as pd
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import PLACE_LEVELS
-from aieco.metrics.flows import circulation, corridors
+from aieco.metrics.corridors import circulation, corridors
 from aieco.metrics.intervals import SMALL_COUNT, count_intervals
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.nxcommon import name, relationships

@@ -29,9 +29,9 @@ from aieco.metrics import centrality as C
 from aieco.metrics.communities import CommunityMethod
 from aieco.metrics.communities import communities as find_communities
 from aieco.metrics.concentration import concentration, lorenz_curve
+from aieco.metrics.corridors import corridors
 from aieco.metrics.density import city_density
 from aieco.metrics.engines import MetricEngine, pick
-from aieco.metrics.flows import corridors
 from aieco.metrics.intervals import SMALL_COUNT
 from aieco.metrics.rollups import rollup_places, rollup_types
 from aieco.metrics.sampled import harmonic_error_bound
