@@ -280,7 +280,55 @@ PLACE_ROLLUP = Query(
     examples=({"type": "University"}, {"type": "ComputeCenter"}),
 )
 
+
+def _model_year(attrs: Mapping[str, Any]) -> int | None:
+    date = attrs.get("date")
+    if date:
+        return int(str(date)[:4])
+    year = attrs.get("year")
+    return int(year) if year is not None else None
+
+
+def _models_by_place(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
+    G, level = eg.G, p["level"]
+    held: dict[str, set[str]] = defaultdict(set)
+    for d, m, t in G.edges(data="type"):
+        if t != "DEVELOPS" or G.nodes[m].get("type") != "AIModel":
+            continue
+        place = d if G.nodes[d].get("type") == level else place_at_level(G, d, level)
+        if place:
+            held[place].add(m)
+    rows: list[dict[str, Any]] = []
+    for place, models in held.items():
+        years = [y for y in (_model_year(G.nodes[m]) for m in models) if y is not None]
+        rows.append(
+            {
+                "place": place,
+                "name": name(G, place),
+                "models": len(models),
+                "first_year": min(years, default=None),
+                "last_year": max(years, default=None),
+            }
+        )
+    rows.sort(key=lambda r: (-r["models"], r["place"]))
+    return as_frame(rows[: p["top"]], MODELS_BY_PLACE.columns)
+
+
+MODELS_BY_PLACE = Query(
+    name="models_by_place",
+    question="Which cities, regions or countries develop the most AI models (each model once per place)?",
+    params=(
+        Param("level", "choice", "Country", "Place level: City, Region or Country.", choices=LEVELS),
+        Param("top", "int", 20, "At most this many places.", minimum=1),
+    ),
+    columns=("place", "name", "models", "first_year", "last_year"),
+    order_by=(("models", False), ("place", True)),
+    networkx=_models_by_place,
+    examples=({"level": "City"},),
+)
+
 QUERIES = (
+    MODELS_BY_PLACE,
     CITY_ECOSYSTEM,
     DENSITY,
     CONCENTRATION,

@@ -186,3 +186,30 @@ def test_every_parity_case_returns_rows_on_networkx(tmp_path: Path) -> None:
     assert [n for n, q in CATALOGUE.items() if not q.examples and n not in with_params] == []
     assert set(SYNTHETIC_EMPTY) <= set(CATALOGUE)
     assert len(CATALOGUE) >= 20
+
+
+def test_models_by_place_counts_each_model_once_per_place() -> None:
+    import networkx as nx
+
+    from aieco.graph.ecosystem import EcosystemGraph
+    from aieco.queries import run_query
+
+    G = nx.MultiDiGraph()
+    G.add_node("cn", type="Country", name_en="China")
+    G.add_node("us", type="Country", name_en="United States")
+    G.add_node("bj", type="City", name_en="Beijing")
+    G.add_edge("bj", "cn", type="LOCATED_IN")
+    for org, where in (("thu", "bj"), ("zhipu", "bj"), ("nv", "us")):
+        G.add_node(org, type="Company", name_en=org)
+        G.add_edge(org, where, type="HEADQUARTERED_IN")
+    G.add_node("glm", type="AIModel", name_en="GLM", date="2025-09-30")
+    G.add_node("eagle", type="AIModel", name_en="Eagle", year=2025)
+    G.add_node("cog", type="AIModel", name_en="Cog", date="2023-12-14")
+    for dev, model in (("thu", "glm"), ("zhipu", "glm"), ("nv", "eagle"), ("thu", "eagle"), ("zhipu", "cog")):
+        G.add_edge(dev, model, type="DEVELOPS")
+    frame = run_query("models_by_place", {"level": "Country"}, graph=EcosystemGraph(G))
+    # China: GLM (two developers, once), Eagle, Cog; the US: Eagle
+    assert frame[["place", "models", "first_year", "last_year"]].values.tolist() == [
+        ["cn", 3, 2023, 2025],
+        ["us", 1, 2025, 2025],
+    ]
