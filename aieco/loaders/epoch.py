@@ -42,7 +42,7 @@ from aieco.loaders.geocode import country_names
 from aieco.loaders.openalex_model import Institution
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, Resolver, pull_source
-from aieco.loaders.pull import Pull, rows_to_graph
+from aieco.loaders.pull import Pull, rows_to_graph, unsettled
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +237,14 @@ def graph_from_epoch(
     graph = rows_to_graph(rows, str(source["url"]), name=f"epoch {table}")
     graph.G.graph["epoch"] = {"read": dict(read), "dropped": dict(dropped), "merges": len(merges)}
     return Pull(
-        graph, merges, dict(read), dict(dropped), examples, units=EPOCH_DROP_UNITS, id_column="epoch_name"
+        graph,
+        merges,
+        dict(read),
+        dict(dropped),
+        examples,
+        units=EPOCH_DROP_UNITS,
+        id_column="epoch_name",
+        unsettled=unsettled(resolver),
     )
 
 

@@ -11,7 +11,7 @@ from aieco.errors import DataValidationError, Problem
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_tables import DROP_UNITS, Accumulator, OpenAlexFilters, Resolver
-from aieco.loaders.pull import Pull, rows_to_graph
+from aieco.loaders.pull import Pull, rows_to_graph, unsettled
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,13 @@ def finish(acc: Accumulator, source: dict[str, Any]) -> OpenAlexPull:
     for m in merges:
         logger.info("OpenAlex %s (%s) merged into bundled %r by %s", m.openalex, m.name, m.bundled, m.by)
     return OpenAlexPull(
-        graph, merges, dict(acc.read), dict(acc.dropped), dict(acc.examples), units=DROP_UNITS
+        graph,
+        merges,
+        dict(acc.read),
+        dict(acc.dropped),
+        dict(acc.examples),
+        units=DROP_UNITS,
+        unsettled=unsettled(resolver),
     )
 
 

@@ -128,6 +128,9 @@ class Resolver:
         self.regions: dict[tuple[str, str], str] = {}
         #: bundled organisation → ISO code of the country it sits in (through containment)
         self.country_of: dict[str, str] = {}
+        #: a record's name → (candidates, why) for the records a name nearly merged: ambiguous,
+        #: or a bundled organisation in another country; for a person to settle (``merges.tsv``)
+        self.unsettled: dict[str, tuple[str, str]] = {}
         if bundled is None:
             return
         cities = geonames_cities()
@@ -178,16 +181,25 @@ class Resolver:
         without the country OpenAlex and ROR put in brackets ("Tencent (China)" is Tencent); an
         organisation whose bundled match sits in another country than ``country`` is not it (a
         subsidiary abroad, "Huawei Technologies (Poland)", is an organisation of its own)."""
+        names = list(names)
+        doubts: list[tuple[str, str]] = []
         for given in names:
             bare = _QUALIFIED.fullmatch(given)
             for name in (given, bare.group(1)) if bare else (given,):
                 found = self.by_name.get((group, normalize(name)), set())
+                if len(found) > 1:
+                    doubts.append(("|".join(sorted(found)), f"not merged: name {name!r} is ambiguous"))
                 if len(found) != 1:
                     continue
                 node = next(iter(found))
                 if country and self.country_of.get(node, country) != country:
+                    doubts.append(
+                        (node, f"not merged: name {name!r} is an organisation in {self.country_of[node]}")
+                    )
                     continue
                 return node, f"name {name!r}"
+        if doubts and names:
+            self.unsettled.setdefault(names[0], doubts[0])
         return None
 
     def institution(self, inst: Institution) -> tuple[str, str] | None:

@@ -49,6 +49,9 @@ class Pull:
     units: Mapping[str, str] = field(default_factory=dict)
     #: The first column of ``merges.tsv``: the source's id of a merged record.
     id_column: str = "openalex_id"
+    #: Records a name nearly merged (ambiguous, or in another country), listed in ``merges.tsv``
+    #: after the merges for a person to settle: (name, candidates, why).
+    unsettled: list[tuple[str, str, str]] = field(default_factory=list)
 
     def dropped_tsv(self) -> str:
         """``dropped.tsv``: what, reason, count and examples, one reason a line."""
@@ -73,12 +76,19 @@ class Pull:
         (what was left out, and why) into ``out_dir``."""
         check_writable_folder(out_dir, [*CSV_TABLES, *PULL_FILES], force=force)
         written = write_csv_tables(self.graph, Path(out_dir), force=force)
-        lines = [tsv_line((self.id_column, "name", "bundled_id", "matched_by"))] + [
-            tsv_line((m.openalex, m.name, m.bundled, m.by)) for m in self.merges
-        ]
+        lines = (
+            [tsv_line((self.id_column, "name", "bundled_id", "matched_by"))]
+            + [tsv_line((m.openalex, m.name, m.bundled, m.by)) for m in self.merges]
+            + [tsv_line(("", name, candidates, why)) for name, candidates, why in self.unsettled]
+        )
         written.append(write_text(Path(out_dir) / "merges.tsv", "\n".join(lines) + "\n", force=force))
         written.append(write_text(Path(out_dir) / "dropped.tsv", self.dropped_tsv(), force=force))
         return written
+
+
+def unsettled(resolver: Any) -> list[tuple[str, str, str]]:
+    """The resolver's near-merges, sorted by name, for ``merges.tsv``."""
+    return sorted((name, cands, why) for name, (cands, why) in getattr(resolver, "unsettled", {}).items())
 
 
 def rows_to_graph(rows: Rows, origin: str, name: str) -> EcosystemGraph:

@@ -48,7 +48,7 @@ from aieco.graph.names import language_column, script_column
 from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, RecordError, short_id
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, Resolver, pull_source
-from aieco.loaders.pull import Pull, rows_to_graph
+from aieco.loaders.pull import Pull, rows_to_graph, unsettled
 
 logger = logging.getLogger(__name__)
 
@@ -246,4 +246,13 @@ def graph_from_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pul
     rows, merges = build_rows(acc, source, resolver, every_institution=True)
     graph = rows_to_graph(rows, str(source["url"]), name=f"ror {first.name}")
     graph.G.graph["ror"] = {"read": dict(read), "dropped": dict(dropped), "merges": len(merges)}
-    return Pull(graph, merges, dict(read), dict(dropped), examples, units=ROR_DROP_UNITS, id_column="ror_id")
+    return Pull(
+        graph,
+        merges,
+        dict(read),
+        dict(dropped),
+        examples,
+        units=ROR_DROP_UNITS,
+        id_column="ror_id",
+        unsettled=unsettled(resolver),
+    )

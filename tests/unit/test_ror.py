@@ -84,6 +84,12 @@ def test_a_subsidiary_abroad_is_not_the_parent_company(pull: Any) -> None:
     merged = _merged(pull)
     assert "https://ror.org/007a2ta87" not in merged
     assert merged["https://ror.org/00cmhce21"][0] == "huawei"
+    # the near-merge is listed for a person to settle
+    assert (
+        "Huawei Technologies (Poland)",
+        "huawei",
+        "not merged: name 'Huawei Technologies' is an organisation in CN",
+    ) in pull.unsettled
 
 
 def test_the_cli_writes_tables_that_load(realdata: Path, tmp_path: Path) -> None:
