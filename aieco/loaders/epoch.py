@@ -41,8 +41,9 @@ from aieco.graph.schema import NodeType, RelType
 from aieco.loaders.geocode import country_names
 from aieco.loaders.openalex_model import Institution
 from aieco.loaders.openalex_rows import build_rows
-from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, Resolver, pull_source
+from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
 from aieco.loaders.pull import Pull, rows_to_graph, unsettled
+from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
 

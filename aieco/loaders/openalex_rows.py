@@ -12,16 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from aieco.graph.schema import PLACE_LEVELS, NodeType, RelType
-from aieco.loaders.geocode import GEONAMES_CITIES, country_name
+from aieco.loaders.geocode import GEONAMES_CITIES, country_name, geonames_cities
 from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution
-from aieco.loaders.openalex_tables import (
-    Accumulator,
-    Resolver,
-    _slug,
-    geonames_cities,
-    geonames_source,
-)
+from aieco.loaders.openalex_tables import Accumulator, _slug, geonames_source
 from aieco.loaders.pull import Merge
+from aieco.loaders.resolve import Resolver
 
 Rows = dict[str, list[dict[str, Any]]]
 

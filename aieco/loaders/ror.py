@@ -47,8 +47,9 @@ from aieco.errors import DataValidationError, InvalidArgumentError, Problem
 from aieco.graph.names import language_column, script_column
 from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, RecordError, short_id
 from aieco.loaders.openalex_rows import build_rows
-from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, Resolver, pull_source
+from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
 from aieco.loaders.pull import Pull, rows_to_graph, unsettled
+from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
 

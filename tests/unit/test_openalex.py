@@ -22,7 +22,7 @@ from aieco.loaders.openalex import (
     graph_from_openalex_snapshot,
 )
 from aieco.loaders.openalex_model import Career, Institution
-from aieco.loaders.openalex_tables import Resolver
+from aieco.loaders.resolve import Resolver
 from tests.openalex_fixture import write_snapshot
 from tests.openalex_mirror import serve
 

@@ -385,7 +385,7 @@ def test_names_go_to_the_column_of_their_script(realdata: Path) -> None:
 def test_companies_named_with_their_country_merge_with_the_bundled_ones() -> None:
     import aieco
     from aieco.loaders.openalex_model import Institution
-    from aieco.loaders.openalex_tables import Resolver
+    from aieco.loaders.resolve import Resolver
 
     resolver = Resolver(aieco.graph_from_bundled())
     for name, bundled in (
@@ -401,7 +401,8 @@ def test_companies_named_with_their_country_merge_with_the_bundled_ones() -> Non
 
 def test_a_city_without_a_region_gets_its_geonames_admin1_region(realdata: Path) -> None:
     import aieco
-    from aieco.loaders.openalex_tables import Accumulator, Resolver
+    from aieco.loaders.openalex_tables import Accumulator
+    from aieco.loaders.resolve import Resolver
 
     acc = Accumulator(filters=OpenAlexFilters(), resolver=Resolver(aieco.graph_from_bundled()))
     for rec in json.loads((realdata / RAG / "institutions_sample.json").read_text(encoding="utf-8")):
