@@ -42,7 +42,7 @@ from aieco.loaders.geocode import country_names
 from aieco.loaders.openalex_model import Institution
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
-from aieco.loaders.pull import Pull, rows_to_graph, unsettled
+from aieco.loaders.pull import Pull
 from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
@@ -172,14 +172,13 @@ def graph_from_epoch(
                 note=None if kind else "Epoch gives no category",
             )
             if inst.id not in acc.institutions:
-                acc.institutions[inst.id] = inst
+                acc.put(inst)
             keys.append(inst.id)
         models.append((node, row | {"Model": name}, keys))
     # an organisation neither Epoch nor its name types is a research organisation (ResearchLab)
     for inst_id, inst in list(acc.institutions.items()):
         if acc.type_of(inst_id) is None:
-            acc.institutions[inst_id] = dataclasses.replace(inst, kind="other")
-    acc._types.clear()
+            acc.put(dataclasses.replace(inst, kind="other"))
     canon = {inst_id: acc.canon(inst_id) for inst_id in sorted(acc.institutions)}
     read["models"] = len(models)
     read["organisations"] = len(set(canon.values()))
@@ -235,17 +234,18 @@ def graph_from_epoch(
                         "note": f"Epoch AI column {column!r}",
                     }
                 )
-    graph = rows_to_graph(rows, str(source["url"]), name=f"epoch {table}")
-    graph.G.graph["epoch"] = {"read": dict(read), "dropped": dict(dropped), "merges": len(merges)}
-    return Pull(
-        graph,
-        merges,
-        dict(read),
-        dict(dropped),
-        examples,
+    return Pull.from_rows(
+        rows,
+        source,
+        name=f"epoch {table}",
+        about="epoch",
+        merges=merges,
+        read=read,
+        dropped=dropped,
+        examples=examples,
         units=EPOCH_DROP_UNITS,
         id_column="epoch_name",
-        unsettled=unsettled(resolver),
+        resolver=resolver,
     )
 
 

@@ -11,7 +11,7 @@ from aieco.errors import DataValidationError, Problem
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_tables import DROP_UNITS, Accumulator, OpenAlexFilters
-from aieco.loaders.pull import Pull, rows_to_graph, unsettled
+from aieco.loaders.pull import Pull
 from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
@@ -67,25 +67,19 @@ def finish(acc: Accumulator, source: dict[str, Any]) -> OpenAlexPull:
         + f"; move rule: {acc.noise.describe()}"
     )
     rows, merges = build_rows(acc, source, resolver)
-    graph = rows_to_graph(rows, str(source["url"]), name=f"openalex {acc.filters.describe()}")
-    graph.G.graph["openalex"] = {
-        "read": dict(acc.read),
-        "dropped": dict(acc.dropped),
-        "merges": len(merges),
-        "level": acc.level,
-        "noise": acc.noise.describe(),
-    }
     for m in merges:
         logger.info("OpenAlex %s (%s) merged into bundled %r by %s", m.openalex, m.name, m.bundled, m.by)
-    return OpenAlexPull(
-        graph,
-        merges,
-        dict(acc.read),
-        dict(acc.dropped),
-        dict(acc.examples),
+    return Pull.from_rows(
+        rows,
+        source,
+        name=f"openalex {acc.filters.describe()}",
+        about="openalex",
+        merges=merges,
+        read=acc.read,
+        dropped=acc.dropped,
+        examples=acc.examples,
         units=DROP_UNITS,
-        unsettled=unsettled(resolver),
+        resolver=resolver,
+        level=acc.level,
+        noise=acc.noise.describe(),
     )
-
-
-# ---- the snapshot --------------------------------------------------------------------

@@ -56,8 +56,9 @@ class _Builder:
     def country(self, inst: Institution) -> str | None:
         if not inst.country_code:
             return None
-        if str(inst.place_key("Country")) in self.ids:  # met before: no look-up again
-            return self.ids[str(inst.place_key("Country"))]
+        key = str(inst.place_key("Country"))
+        if key in self.ids:  # met before: no look-up again
+            return self.ids[key]
         name = inst.country or country_name(inst.country_code) or inst.country_code
         row = {
             "id": f"country-{inst.country_code.lower()}",
@@ -65,32 +66,31 @@ class _Builder:
             "name_en": name,
             "aliases": inst.country_code,
         }
-        return self._entity(str(inst.place_key("Country")), row, self.resolver.place("Country", name), name)
+        return self._entity(key, row, self.resolver.place("Country", name), name)
 
     def region(self, inst: Institution) -> str | None:
         if not (inst.region and inst.country_code):
             return None
-        if str(inst.place_key("Region")) in self.ids:
-            return self.ids[str(inst.place_key("Region"))]
+        key = str(inst.place_key("Region"))
+        if key in self.ids:
+            return self.ids[key]
         row = {
             "id": f"region-{inst.country_code.lower()}-{_slug(inst.region)}",
             "type": NodeType.REGION.value,
             "name_en": inst.region,
         }
-        key = str(inst.place_key("Region"))
-        new = key not in self.ids
         node = self._entity(key, row, self.resolver.place("Region", inst.region), inst.region)
         country = self.country(inst)
-        if new and country:
+        if country:
             self.relation(node, RelType.LOCATED_IN, country)
         return node
 
     def city(self, inst: Institution) -> str | None:
         if not (inst.geonames_city_id or inst.city):
             return None
-        if str(inst.place_key("City")) in self.ids:
-            return self.ids[str(inst.place_key("City"))]
         key = str(inst.place_key("City"))
+        if key in self.ids:
+            return self.ids[key]
         name = inst.city or f"GeoNames {inst.geonames_city_id}"
         if inst.geonames_city_id:
             row: dict[str, Any] = {
@@ -113,10 +113,9 @@ class _Builder:
                 "type": NodeType.CITY.value,
                 "name_en": name,
             }
-        new = key not in self.ids
         node = self._entity(key, row, self.resolver.place("City", inst.city, inst.geonames_city_id), name)
         above = self.region(inst) or self.country(inst)
-        if new and above:
+        if above:
             self.relation(node, RelType.LOCATED_IN, above)
         return node
 

@@ -166,12 +166,21 @@ class Accumulator:
 
     # ---- institutions -------------------------------------------------------------
     def add_institution(self, rec: Mapping[str, Any]) -> None:
-        inst = Institution.from_record(rec)
         self.read["institutions"] += 1
+        self.put(Institution.from_record(rec))
+
+    def put(self, inst: Institution) -> None:
+        """Hold an institution's full record (read from OpenAlex, ROR or another source)."""
         self.institutions[inst.id] = inst
         self.stubs.pop(inst.id, None)
         self._types.clear()
         self._canon.pop(inst.id, None)
+
+    def discard(self, inst_id: str) -> None:
+        """Forget an institution's record (one a registry pull leaves out)."""
+        self.institutions.pop(inst_id, None)
+        self._types.clear()
+        self._canon.pop(inst_id, None)
 
     def _stub(self, rec: Any) -> str | None:
         """Register the dehydrated institution of an affiliation or authorship; its id."""

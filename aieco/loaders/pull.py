@@ -53,6 +53,38 @@ class Pull:
     #: after the merges for a person to settle: (name, candidates, why).
     unsettled: list[tuple[str, str, str]] = field(default_factory=list)
 
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Rows,
+        source: Mapping[str, Any],
+        *,
+        name: str,
+        about: str,
+        merges: list[Merge],
+        read: Mapping[str, int],
+        dropped: Mapping[str, int],
+        examples: Mapping[str, list[str]],
+        units: Mapping[str, str],
+        resolver: Any,
+        id_column: str = "openalex_id",
+        **report: Any,
+    ) -> Pull:
+        """The pull of these rows: the graph they validate into (its ``G.graph[about]`` holding
+        what was read, dropped and merged, and ``report``), and the resolver's near-merges."""
+        graph = rows_to_graph(rows, str(source["url"]), name=name)
+        graph.G.graph[about] = {"read": dict(read), "dropped": dict(dropped), "merges": len(merges), **report}
+        return cls(
+            graph,
+            merges,
+            dict(read),
+            dict(dropped),
+            dict(examples),
+            units=units,
+            id_column=id_column,
+            unsettled=unsettled(resolver),
+        )
+
     def dropped_tsv(self) -> str:
         """``dropped.tsv``: what, reason, count and examples, one reason a line."""
         rows = sorted(self.dropped.items(), key=lambda kv: (self.units.get(kv[0], ""), kv[0]))

@@ -48,7 +48,7 @@ from aieco.graph.names import language_column, script_column
 from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, RecordError, short_id
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
-from aieco.loaders.pull import Pull, rows_to_graph, unsettled
+from aieco.loaders.pull import Pull
 from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
@@ -234,26 +234,27 @@ def graph_from_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pul
         except RecordError as exc:
             file, _, line = where.rpartition(":")
             raise DataValidationError([Problem(file, int(line), exc.field, str(exc))]) from exc
-        acc.institutions[inst.id] = inst
-        if acc.type_of(inst.id) is None:
-            del acc.institutions[inst.id]
-            drop("type aieco cannot map", f"{rid} ({inst.kind or 'no type'})")
-    acc._types.clear()
+        acc.put(inst)
+    # typed once every record is in (a lineage parent may come later in the files)
+    for inst_id in [i for i in sorted(acc.institutions) if acc.type_of(i) is None]:
+        drop("type aieco cannot map", f"{inst_id} ({acc.institutions[inst_id].kind or 'no type'})")
+        acc.discard(inst_id)
     acc.fill_regions()
     for inst_id in sorted(acc.institutions):  # records that are one bundled entity count as one
         acc.canon(inst_id)
     read["organisations"] = len(acc.institutions)
     source["note"] = f"{source['note']}; " + ", ".join(f"{v:,} {k}" for k, v in read.items())
     rows, merges = build_rows(acc, source, resolver, every_institution=True)
-    graph = rows_to_graph(rows, str(source["url"]), name=f"ror {first.name}")
-    graph.G.graph["ror"] = {"read": dict(read), "dropped": dict(dropped), "merges": len(merges)}
-    return Pull(
-        graph,
-        merges,
-        dict(read),
-        dict(dropped),
-        examples,
+    return Pull.from_rows(
+        rows,
+        source,
+        name=f"ror {first.name}",
+        about="ror",
+        merges=merges,
+        read=read,
+        dropped=dropped,
+        examples=examples,
         units=ROR_DROP_UNITS,
         id_column="ror_id",
-        unsettled=unsettled(resolver),
+        resolver=resolver,
     )
