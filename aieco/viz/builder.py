@@ -30,8 +30,6 @@ FlowRollup = Literal["as-is", "City", "Region", "Country"]
 #: positions computed in Python and the edges painted, Chromium draws 10,000 dense entities in
 #: ~1.6 s on 2 cores and redraws them in 0.1–0.2 s).
 DEFAULT_MAX_NODES = 10_000
-#: How many of the most central nodes get labels readable when the whole view is in sight.
-LABELLED_TOP = 25
 
 ENTITY_VALUES = frozenset(t.value for t in ENTITY_TYPES)
 DERIVED_VALUES = frozenset(r.value for r in DERIVED_RELS)

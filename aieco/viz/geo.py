@@ -95,7 +95,7 @@ def geographic(
     for city in located:
         x, y = positions[city]
         centres[city] = (x, y)
-        b.entity(city, x=x, y=y, physics=False, size=max(b.size(city), 14), font={"size": 64})
+        b.entity(city, x=x, y=y, physics=False, size=max(b.size(city), 14))
     for place, (x, y, n_cities) in anchors.items():
         if place in kept:
             centres[place] = (x, y)
@@ -105,7 +105,6 @@ def geographic(
                 y=y,
                 physics=False,
                 size=12,
-                font={"size": 44, "color": "#2a6f66"},
                 note=f"drawn at the centre of its {n_cities} placed city(ies); it has no single point",
             )
     for home, members in around.items():
@@ -122,7 +121,6 @@ def geographic(
                 y=round(y + radius * math.sin(angle), 1),
                 physics=False,
                 size=min(b.size(node, base=5, span=16), 21),
-                font={"size": 11},
             )
     b.relations_among({n for n in kept if net.has_node(n)})
     lons = [float(G.nodes[n]["lon"]) for n in located]

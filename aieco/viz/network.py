@@ -49,8 +49,7 @@ class ViewMeta:
     physics: bool = True
 
 
-def _vis_options(*, physics: bool, hierarchical: bool, directed: bool, n_nodes: int) -> dict[str, Any]:
-    iterations = 300 if n_nodes <= 500 else 200 if n_nodes <= 2000 else 100
+def _vis_options(*, physics: bool, directed: bool, n_nodes: int) -> dict[str, Any]:
     options: dict[str, Any] = {
         "autoResize": True,
         "interaction": {
@@ -60,52 +59,18 @@ def _vis_options(*, physics: bool, hierarchical: bool, directed: bool, n_nodes: 
             "multiselect": True,
             "hideEdgesOnDrag": n_nodes > 1000,
         },
-        "nodes": {
-            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3},
-            "borderWidth": 1,
-            # big fonts stay readable when zoomed out, and are capped on screen when zoomed in
-            "scaling": {"label": {"enabled": False, "maxVisible": 24, "drawThreshold": 6}},
-        },
+        # labels are painted by the page at screen size, those that fit (view.js: paintLabels)
+        "nodes": {"borderWidth": 1},
         "edges": {
-            "smooth": False if n_nodes > 1000 else {"enabled": True, "type": "continuous"},
+            "smooth": False,
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
             "color": {"inherit": False},
             "width": DEFAULT_EDGE_WIDTH,
-            "font": {"size": 10, "align": "middle", "strokeWidth": 3},
         },
-        "layout": {"improvedLayout": physics and n_nodes <= 300},
-        "physics": {
-            "enabled": physics,
-            "solver": "barnesHut",
-            "barnesHut": {
-                "gravitationalConstant": -6000,
-                "centralGravity": 0.4,
-                "springLength": 120,
-                "springConstant": 0.03,
-                "damping": 0.5,
-                "avoidOverlap": 0.0,
-            },
-            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 50, "fit": True},
-            "minVelocity": 2.0,
-        },
+        # positions come from Python (EcosystemNetwork.place): nothing moves after the first frame
+        "layout": {"improvedLayout": False},
+        "physics": {"enabled": physics},
     }
-    if hierarchical:
-        options["layout"] = {
-            "hierarchical": {
-                "enabled": True,
-                "direction": "LR",
-                "sortMethod": "directed",
-                "levelSeparation": 320,
-                "nodeSpacing": 40,
-                "shakeTowards": "roots",
-            }
-        }
-        options["physics"] = {
-            "enabled": physics,
-            "solver": "hierarchicalRepulsion",
-            "hierarchicalRepulsion": {"nodeDistance": 60, "avoidOverlap": 0.5},
-            "stabilization": {"enabled": True, "iterations": iterations, "fit": True},
-        }
     return options
 
 
@@ -187,7 +152,6 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         """The vis-network options of this view."""
         return _vis_options(
             physics=self.meta.physics,
-            hierarchical=self.hierarchical,
             directed=self.directed,
             n_nodes=len(self.nodes),
         )
@@ -209,17 +173,22 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         ]
 
     def place(self) -> None:
-        """Fix every node's position in Python and turn physics off (once; views with
-        their own coordinates or a hierarchical layout are left as they are)."""
-        if self.hierarchical:  # vis-network places levels itself, deterministically
+        """Fix every node's position in Python and turn physics off (once; a view whose nodes
+        all have coordinates keeps them): levels in columns (:func:`~aieco.viz.layout.columns`)
+        for a hierarchical view, else :func:`~aieco.viz.layout.arrange`."""
+        if all("x" in n and "y" in n for n in self.nodes):
             self.meta.physics = False
             return
-        if all("x" in n and "y" in n for n in self.nodes):
-            return
-        from aieco.viz.layout import precomputed_positions
+        from aieco.viz.layout import arrange, columns
 
         free = [n["id"] for n in self.nodes if "x" not in n or "y" not in n]
-        positions = precomputed_positions(free, [(e["from"], e["to"]) for e in self.edges])
+        radii = {n["id"]: float(n.get("size", 10.0)) for n in self.nodes}
+        links = [(e["from"], e["to"]) for e in self.edges]
+        if self.hierarchical:
+            levels = {n["id"]: int(n.get("level", 0)) for n in self.nodes}
+            positions = columns(free, links, levels, radii)
+        else:
+            positions = arrange(free, links, radii)
         for node in self.nodes:
             if node["id"] in positions:
                 node["x"], node["y"] = positions[node["id"]]

@@ -42,7 +42,6 @@ from aieco.viz.builder import (
     DEFAULT_MAX_NODES,
     DERIVED_VALUES,
     ENTITY_VALUES,
-    LABELLED_TOP,
     Degrade,
     SizeBy,
     ViewName,
@@ -106,9 +105,8 @@ def overview(
         stats={"entities in graph": f"{total:,}", "sized by": size_by},
     )
     net, b = start_view(eg, meta, kept, total, scores, size_by)
-    for rank, node in enumerate(sorted(kept, key=lambda n: (-scores.get(n, 0.0), n))):
-        extra: dict[str, Any] = {"font": {"size": 30}} if rank < LABELLED_TOP else {}
-        b.entity(node, **extra)
+    for node in sorted(kept, key=lambda n: (-scores.get(n, 0.0), n)):
+        b.entity(node)
     b.relations_among(kept)
     return net
 

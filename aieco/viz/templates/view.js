@@ -16,6 +16,10 @@
   });
   data.nodes.forEach(function (n) { if (n.title === undefined && n.search) { n.title = n.search; } });
   data.edges.forEach(function (e, i) { if (e.id === undefined) { e.id = "e" + i; } });
+  // labels are painted by the page (paintLabels), not by vis-network: kept aside here
+  var names = {}, edgeNames = {};
+  data.nodes.forEach(function (n) { if (n.label) { names[n.id] = String(n.label); } delete n.label; });
+  data.edges.forEach(function (e) { if (e.label) { edgeNames[e.id] = String(e.label); } delete e.label; });
   // big views: vis-network spends ~25 µs making each edge an object before the first frame,
   // so their edges are painted by the page itself, under the nodes (see paintEdges below)
   var painted = !!data.paint_edges;
@@ -24,6 +28,10 @@
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.nodes = nodes; window.edges = edges; window.network = network;
+  // small views fill the pane (vis-network's fit stops at zoom 1 by default)
+  var FIT = { maxZoomLevel: 2.5, minZoomLevel: 0.001 };
+  network.fit(FIT);
+  window.aiecoFit = function () { network.fit(FIT); };
   var physics = !!(data.options.physics && data.options.physics.enabled);
   // the map: outlines drawn under the network, in the network's own coordinates
   var outlines = data.outlines || [];
@@ -111,7 +119,94 @@
   var details = document.getElementById("details");
   function show(id) {
     if (tips[id]) { details.innerHTML = tips[id]; }
-    else { details.textContent = String(nodes.get(id) ? nodes.get(id).label : id); }
+    else { details.textContent = names[id] || String(id); }
+  }
+
+  // ---- labels, the way VOSviewer draws them ------------------------------------------------
+  // At a constant size on screen, most important first (the node's size carries the view's
+  // measure), each only where it meets no label already drawn and no other node; redrawn on
+  // every frame, so zooming in shows more. Edge labels (a flow's count, a rank) come after the
+  // nodes' on views of up to EDGE_LABELS_UP_TO edges, and on any view for the edge under the mouse.
+  var EDGE_LABELS_UP_TO = 150, MOST_LABELS = 600, BOLD_TOP = 12;
+  var order = data.nodes.map(function (n, i) { return i; }).filter(function (i) { return names[data.nodes[i].id]; });
+  order.sort(function (a, b) { return ((data.nodes[b].size || 0) - (data.nodes[a].size || 0)) || (a - b); });
+  var hiddenNow = {}, hoveredEdge = null, widths = {};
+  var labelStats = { drawn: 0, edgeLabels: 0 };
+  window.aiecoLabels = labelStats;
+  network.on("hoverEdge", function (p) { hoveredEdge = p.edge; network.redraw(); });
+  network.on("blurEdge", function () { hoveredEdge = null; network.redraw(); });
+  network.on("afterDrawing", paintLabels);
+  function paintLabels(ctx) {
+    var canvas = ctx.canvas, W = canvas.clientWidth, H = canvas.clientHeight;
+    var ratio = canvas.width / (W || 1), scale = network.getScale();
+    var positions = network.getPositions(), CELL = 40, grid = {};
+    function cells(b, visit) {
+      for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor((b[0] + b[2]) / CELL); gx++) {
+        for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor((b[1] + b[3]) / CELL); gy++) {
+          if (visit(gx + "," + gy) === false) { return false; }
+        }
+      }
+      return true;
+    }
+    function put(b, owner) { cells(b, function (k) { (grid[k] = grid[k] || []).push([b, owner]); }); }
+    function free(b, self) {
+      if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) { return false; }
+      return cells(b, function (k) {
+        var list = grid[k] || [];
+        for (var i = 0; i < list.length; i++) {
+          var o = list[i][0];
+          if (list[i][1] !== self && o[0] < b[0] + b[2] && b[0] < o[0] + o[2] && o[1] < b[1] + b[3] && b[1] < o[1] + o[3]) { return false; }
+        }
+      });
+    }
+    var screen = {};
+    data.nodes.forEach(function (n) {  // every node on screen is an obstacle for labels
+      if (hiddenNow[n.id]) { return; }
+      var p = positions[n.id]; if (!p) { return; }
+      var d = network.canvasToDOM(p), r = (n.size === undefined ? 25 : n.size) * scale;
+      if (d.x + r < 0 || d.y + r < 0 || d.x - r > W || d.y - r > H) { return; }
+      screen[n.id] = [d.x, d.y, r];
+      put([d.x - r, d.y - r, 2 * r, 2 * r], n.id);
+    });
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textBaseline = "top"; ctx.textAlign = "left"; ctx.lineJoin = "round";
+    function draw(text, b, font, color) {
+      ctx.font = font; ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.strokeText(text, b[0], b[1] + 1); ctx.fillStyle = color; ctx.fillText(text, b[0], b[1] + 1);
+    }
+    function width(key, text, font) {
+      if (widths[key] === undefined) { ctx.font = font; widths[key] = ctx.measureText(text).width; }
+      return widths[key];
+    }
+    var drawn = 0, budget = performance.now() + 25;
+    for (var k = 0; k < order.length && drawn < MOST_LABELS; k++) {
+      var n = data.nodes[order[k]], s = screen[n.id];
+      if (!s) { continue; }
+      var big = k < BOLD_TOP, font = big ? "600 13px system-ui, sans-serif" : "12px system-ui, sans-serif";
+      var text = names[n.id], w = width((big ? "b" : "n") + n.id, text, font), h = big ? 16 : 15;
+      var spots = [[s[0] - w / 2, s[1] + s[2] + 2], [s[0] + s[2] + 3, s[1] - h / 2],
+                   [s[0] - w / 2, s[1] - s[2] - h - 2], [s[0] - s[2] - 3 - w, s[1] - h / 2]];
+      for (var j = 0; j < spots.length; j++) {
+        var b = [spots[j][0], spots[j][1], w, h];
+        if (free(b, n.id)) { put(b, "label"); draw(text, b, font, "#1d2733"); drawn += 1; break; }
+      }
+      if ((k & 63) === 63 && performance.now() > budget) { break; }  // a huge view: the rest on zoom
+    }
+    var edgeDrawn = 0, few = data.edges.length <= EDGE_LABELS_UP_TO;
+    if (!painted && (few || hoveredEdge !== null)) {
+      var ids = few ? Object.keys(edgeNames) : [hoveredEdge];
+      if (hoveredEdge !== null && few) { ids.sort(function (a) { return a === hoveredEdge ? -1 : 0; }); }
+      ids.forEach(function (id) {
+        var e = edges.get(id), body = network.body.edges[id];
+        if (!e || e.hidden || !edgeNames[id] || !body || !body.edgeType || hiddenNow[e.from] || hiddenNow[e.to]) { return; }
+        var m = network.canvasToDOM(body.edgeType.getPoint(0.5)), font = "11px system-ui, sans-serif";
+        var text = edgeNames[id], w = width("e" + id, text, font), b = [m.x - w / 2, m.y - 7, w, 14];
+        if (free(b, null)) { put(b, "label"); draw(text, b, font, "#5b3a73"); edgeDrawn += 1; }
+      });
+    }
+    ctx.restore();
+    labelStats.drawn = drawn; labelStats.edgeLabels = edgeDrawn;
   }
   network.on("click", function (p) { if (p.nodes.length) { show(p.nodes[0]); } });
 
@@ -164,6 +259,7 @@
       if (fresh) { added += 1; }
       if (!on && then !== null && !hiddenType[n.type] && validIn(n, then)) { gone += 1; }
       nodeUpdates.push({ id: n.id, hidden: !on, borderWidth: fresh ? 5 : 1 });
+      hiddenNow[n.id] = !on;
     });
     var nEdges = 0;
     data.edges.forEach(function (e, i) {
@@ -182,6 +278,21 @@
   }
   // moving the slider chooses a year; the checkbox and "changes since" re-apply as they are
   slider.addEventListener("input", function () { allYears.checked = false; apply(); });
+  // the play button walks the years, one a second, from the first (or the one shown) to the last
+  var play = document.getElementById("play"), timer = null;
+  function stop() { if (timer !== null) { clearInterval(timer); timer = null; } play.textContent = "▶ play"; }
+  play.addEventListener("click", function () {
+    if (timer !== null) { stop(); return; }
+    allYears.checked = false;
+    if (Number(slider.value) >= Number(slider.max)) { slider.value = slider.min; }
+    apply();
+    play.textContent = "❚❚ pause";
+    timer = setInterval(function () {
+      if (Number(slider.value) >= Number(slider.max)) { stop(); return; }
+      slider.value = String(Number(slider.value) + 1);
+      apply();
+    }, Number(play.dataset.interval || 1000));
+  });
   allYears.addEventListener("change", apply);
   since.addEventListener("change", apply);
 
@@ -195,7 +306,7 @@
       valueField: "id",
       labelField: "text",
       searchField: ["text"],
-      options: data.nodes.map(function (n) { return { id: n.id, text: n.search || n.label || n.id }; })
+      options: data.nodes.map(function (n) { return { id: n.id, text: n.search || names[n.id] || n.id }; })
     });
     finder.on("change", function (id) {
       if (!id || !nodes.get(id)) { return; }
