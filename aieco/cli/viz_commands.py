@@ -10,6 +10,7 @@ import typer
 from aieco.atomic import check_writable_file, check_writable_folder
 from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import note, open_in_browser, say, step_progress
+from aieco.errors import ViewError
 from aieco.graph.schema import MAX_YEAR, MIN_YEAR
 from aieco.viz.builder import DEFAULT_MAX_NODES, FlowRollup, SizeBy, ViewName
 
@@ -32,8 +33,24 @@ def viz(
         int, typer.Option("--max-nodes", min=1, help="Above this many entities, keep the most central.")
     ] = DEFAULT_MAX_NODES,
     level: Annotated[
-        FlowRollup, typer.Option("--level", help="talent view: draw flows between places at this level.")
-    ] = "as-is",
+        FlowRollup | None,
+        typer.Option(
+            "--level",
+            help="talent view: draw flows between places at this level (default as-is); sankey: the "
+            "places the bands join (default Country).",
+        ),
+    ] = None,
+    since: Annotated[
+        int | None,
+        typer.Option("--since", min=MIN_YEAR, max=MAX_YEAR, help="sankey: first year of the period."),
+    ] = None,
+    until: Annotated[
+        int | None,
+        typer.Option("--until", min=MIN_YEAR, max=MAX_YEAR, help="sankey: last year of the period."),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="sankey: how many of the largest corridors to draw.")
+    ] = 40,
     aggregate: Annotated[
         bool, typer.Option("--aggregate", help="overview: group entities by city and type when too many.")
     ] = False,
@@ -48,37 +65,42 @@ def viz(
     with_bundled: WithBundledOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    """Write one interactive network view as a self-contained HTML page (works offline).
+    """Write one view as a self-contained HTML page (works offline).
 
     Examples: [bold]aieco viz overview --out overview.html --open[/bold] ·
     [bold]aieco viz city --city 合肥 --depth 2[/bold] ·
     [bold]aieco viz rankings --ranking "Forbes AI 50"[/bold] ·
     [bold]aieco viz geo --data my_cities.csv --with-bundled[/bold] ·
     [bold]aieco viz overview --synthetic 20000 --aggregate[/bold] ·
-    [bold]aieco viz overview --as-of 2018[/bold]
+    [bold]aieco viz overview --as-of 2018[/bold] ·
+    [bold]aieco viz sankey --level Country --since 2015[/bold]
     """
-    from aieco.viz import build_view
+    from aieco.viz.registry import VIEWS, build_view
 
     target = check_writable_file(out_file or Path(f"{view}.html"), force=force)
-    options: dict[str, Any] = {"size_by": size_by, "max_nodes": max_nodes}
-    if view == "city":
-        if not city:
-            raise typer.BadParameter("the city view needs --city NAME", param_hint="--city")
-        options.update(city=city, depth=depth)
-    elif view == "plans" and plan:
-        options["plan"] = plan
-    elif view == "rankings" and ranking:
-        options["ranking"] = ranking
-    elif view == "talent":
-        options["level"] = level
-    elif view == "overview" and aggregate:
-        options["degrade"] = "aggregate"
+    given: dict[str, Any] = {
+        "size_by": size_by,
+        "max_nodes": max_nodes,
+        "city": city,
+        "depth": depth,
+        "plan": plan,
+        "ranking": ranking,
+        "level": level,
+        "degrade": "aggregate" if aggregate else None,
+        "since": since,
+        "until": until,
+        "top": top,
+    }
+    try:
+        options = VIEWS[view].accepted(given)
+    except ViewError as exc:
+        raise typer.BadParameter(str(exc)) from None
     eg = load_graph(data, with_bundled, synthetic=synthetic, seed=seed)
     net = build_view(eg, view, as_of=as_of, **options)
     net.write(target, force=force)
     for notice in net.meta.notices:
         note(notice)
-    say(f"wrote {target} ({len(net.nodes):,} nodes, {len(net.edges):,} edges)")
+    say(f"wrote {target} ({net.summary()})")
     if open_:
         open_in_browser(target)
 

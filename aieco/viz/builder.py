@@ -20,7 +20,7 @@ from aieco.viz.style import edge_color, node_style
 
 logger = logging.getLogger(__name__)
 
-ViewName = Literal["overview", "city", "talent", "plans", "geo", "rankings"]
+ViewName = Literal["overview", "city", "talent", "plans", "geo", "rankings", "sankey"]
 SizeBy = Literal["pagerank", "degree", "betweenness", "eigenvector", "closeness", "harmonic"]
 Degrade = Literal["top-k", "aggregate"]
 #: Where the talent view draws flows: as the data give them, or between places at a level.

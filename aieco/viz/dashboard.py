@@ -17,8 +17,7 @@ from aieco._version import __version__
 from aieco.atomic import check_writable_folder, write_bytes, write_text
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.viz.network import environment
-from aieco.viz.thumbnail import thumbnail_png
-from aieco.viz.views import build_view
+from aieco.viz.registry import build_view, thumbnail_of
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +89,13 @@ def write_demo(
     cards: list[DashboardCard] = []
     for spec in views:
         net = build_view(eg, spec.view, **spec.options)
-        built.append((spec, net, thumbnail_png(net)))
+        built.append((spec, net, thumbnail_of(net)))
         cards.append(
             DashboardCard(
                 href=f"{spec.slug}.html",
                 title=net.meta.title,
                 description=net.meta.description,
-                stats=f"{len(net.nodes):,} nodes · {len(net.edges):,} edges",
+                stats=net.summary(),
                 thumbnail=f"thumbs/{spec.slug}.png",
                 notices=list(net.meta.notices),
             )

@@ -78,12 +78,51 @@ def _vis_options(*, physics: bool, directed: bool, n_nodes: int) -> dict[str, An
 DEFAULT_EDGE_WIDTH = 1.2
 #: Views with more entities than this carry names only in their tooltips (see ``place``).
 FULL_TOOLTIPS_UP_TO = 2000
+#: How many of a flow map's flows the page lists beside it, largest first.
+FLOWS_LISTED = 15
 #: Views with more edges than this have them painted by the page, not made vis-network edges:
 #: vis-network spends ~25 µs on each edge before its first frame (4.4 s for 186,000 edges).
 PAINTED_EDGES_ABOVE = 20_000
 
 
-class EcosystemNetwork(Network):  # type: ignore[misc]
+class PageOutput:
+    """Writing, notebook display and opening in a browser, for any page of a view (one whole
+    self-contained HTML file from ``to_html``)."""
+
+    meta: ViewMeta
+
+    def to_html(self) -> str:  # pragma: no cover - every page defines it
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        """What the page holds, in a few words (the CLI and the dashboard say it)."""
+        raise NotImplementedError
+
+    def write(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the page to ``path`` (whole, or not at all; a file aieco did not write needs ``force``)."""
+        target = write_text(path, self.to_html(), force=force)
+        logger.info("wrote %s (%s)", target, self.summary())
+        return target
+
+    # ---- notebooks ---------------------------------------------------------------
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the page to ``path`` (the same as :meth:`write`)."""
+        return self.write(path, force=force)
+
+    def _repr_html_(self) -> str:
+        """The view inline in a notebook: a sandboxed frame holding the whole page (offline)."""
+        return inline_html(self.to_html(), title=self.meta.title)
+
+    def show(self, path: str | Path | None = None, *, force: bool = False) -> Path | None:
+        """Show the view: inline in a notebook, else written to ``path`` and opened in a browser.
+
+        pyvis's own ``show`` loads vis-network from a CDN in notebooks; this one does not.
+        """
+        target = Path(path) if path is not None else Path(f"{self.meta.view}.html")
+        return show_page(self._repr_html_, lambda p: self.write(p, force=force), target)
+
+
+class EcosystemNetwork(PageOutput, Network):  # type: ignore[misc]
     """A pyvis network of ecosystem entities, with the page around it.
 
     Parameters
@@ -112,6 +151,8 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
         self._node_set: set[str] = set()
         #: Map outlines drawn under the network (flat [x, y, …] rings in canvas coordinates).
         self.outlines: list[dict[str, Any]] = []
+        #: What a view adds to the page's data (the map's folding rules, flows, frames).
+        self.extras: dict[str, Any] = {}
         self._edges_notice = False
 
     # ---- building ---------------------------------------------------------------
@@ -142,6 +183,10 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
             return
         self._edge_keys.add(key)
         self.edges.append({"from": source, "to": to, **options})
+
+    def summary(self) -> str:
+        """``"12 nodes · 30 edges"``."""
+        return f"{len(self.nodes):,} nodes · {len(self.edges):,} edges"
 
     def has_node(self, n_id: str) -> bool:
         """Whether the node is in the view."""
@@ -233,6 +278,7 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
             "options": self.vis_options(),
             "outlines": self.outlines,
             "paint_edges": self.paints_edges,
+            **self.extras,
         }
         scripts = {
             "vis_js": _asset("vis-9.1.2/vis-network.min.js"),
@@ -247,35 +293,15 @@ class EcosystemNetwork(Network):  # type: ignore[misc]
             edge_families=edge_families(),
             n_nodes=len(self.nodes),
             n_edges=len(self.edges),
+            frames=self.extras.get("frames", []),
+            flows=self.extras.get("flows", [])[:FLOWS_LISTED],
+            n_flows=len(self.extras.get("flows", [])),
             data_json=json_for_script(payload),
             vis_css=_asset("vis-9.1.2/vis-network.css"),
             tom_css=_asset("tom-select/tom-select.css"),
             version=__version__,
         )
         return page
-
-    def write(self, path: str | Path, *, force: bool = False) -> Path:
-        """Write the page to ``path`` (whole, or not at all; a file aieco did not write needs ``force``)."""
-        target = write_text(path, self.to_html(), force=force)
-        logger.info("wrote %s (%d nodes, %d edges)", target, len(self.nodes), len(self.edges))
-        return target
-
-    # ---- notebooks ---------------------------------------------------------------
-    def save(self, path: str | Path, *, force: bool = False) -> Path:
-        """Write the page to ``path`` (the same as :meth:`write`)."""
-        return self.write(path, force=force)
-
-    def _repr_html_(self) -> str:
-        """The view inline in a notebook: a sandboxed frame holding the whole page (offline)."""
-        return inline_html(self.to_html(), title=self.meta.title)
-
-    def show(self, path: str | Path | None = None, *, force: bool = False) -> Path | None:
-        """Show the view: inline in a notebook, else written to ``path`` and opened in a browser.
-
-        pyvis's own ``show`` loads vis-network from a CDN in notebooks; this one does not.
-        """
-        target = Path(path) if path is not None else Path(f"{self.meta.view}.html")
-        return show_page(self._repr_html_, lambda p: self.write(p, force=force), target)
 
 
 def content_security_policy(scripts: Iterable[str]) -> str:

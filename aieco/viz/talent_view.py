@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aieco.graph.containment import place_at_level
@@ -116,16 +116,28 @@ def talent_flows(
 
 
 def rolled_up_flows(
-    eg: EcosystemGraph, flows: list[tuple[str, str, dict[str, Any]]], level: str
+    eg: EcosystemGraph,
+    flows: list[tuple[str, str, dict[str, Any]]],
+    level: str,
+    *,
+    place_of: Callable[[str], str | None] | None = None,
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """Flows between the places at ``level`` holding their ends, one a corridor and year: distinct
-    researchers when the flows list them (OpenAlex pulls), else their counts added."""
+    researchers when the flows list them (OpenAlex pulls), else their counts added.
+
+    ``place_of`` replaces the level's rule (the map moves each end to the nearest place it has
+    a position for)."""
     G = eg.G
+    if place_of is None:
+
+        def place_of(node: str) -> str | None:
+            return place_at_level(G, node, level)
+
     counts: dict[tuple[str, str, Any], dict[str, Any]] = {}
     keys: dict[tuple[str, str, Any], set[str]] = {}
     out = []
     for u, v, a in flows:
-        pu, pv = place_at_level(G, u, level), place_at_level(G, v, level)
+        pu, pv = place_of(u), place_of(v)
         if not pu or not pv or pu == pv:
             continue
         if a.get("count") is None:

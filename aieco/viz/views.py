@@ -30,13 +30,12 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from aieco.errors import ViewError
 from aieco.graph.containment import CONTAINMENT, place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.projection import graph_as_of
 from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, PLACE_TYPES, NodeType, RelType
 from aieco.viz.builder import (
     DEFAULT_MAX_NODES,
@@ -55,11 +54,20 @@ from aieco.viz.elements import label_of
 from aieco.viz.geo import geographic
 from aieco.viz.network import EcosystemNetwork, ViewMeta
 from aieco.viz.style import AGGREGATE_STYLE, node_style
-from aieco.viz.talent_view import talent_flows
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_MAX_NODES", "VIEWS", "Degrade", "SizeBy", "ViewName", "build_view", "geographic"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "Degrade",
+    "SizeBy",
+    "ViewName",
+    "city_ego",
+    "geographic",
+    "overview",
+    "plans",
+    "rankings",
+]
 
 _PLACE_VALUES = frozenset(t.value for t in PLACE_TYPES)
 _ORG_VALUES = frozenset(t.value for t in ORG_TYPES)
@@ -402,40 +410,3 @@ def _rank_label(attrs: Mapping[str, Any]) -> str:
     if attrs.get("count") is not None:
         return f"× {float(attrs['count']):g}"
     return ""
-
-
-#: Every view by its CLI name.
-VIEWS: dict[str, Callable[..., EcosystemNetwork]] = {
-    "overview": overview,
-    "city": city_ego,
-    "talent": talent_flows,
-    "plans": plans,
-    "geo": geographic,
-    "rankings": rankings,
-}
-
-
-def build_view(
-    eg: EcosystemGraph, view: str, *, as_of: int | None = None, **options: Any
-) -> EcosystemNetwork:
-    """Build a view by its name (see :data:`VIEWS`), optionally of the ecosystem as of a year.
-
-    ``as_of`` keeps only the entities, relationships and figures valid that year (the rule of
-    the metrics' ``--as-of``, see :func:`aieco.graph.projection.graph_as_of`).
-    """
-    try:
-        func = VIEWS[view]
-    except KeyError:
-        raise ViewError(f"unknown view {view!r}; choose from {', '.join(VIEWS)}") from None
-    if as_of is None:
-        return func(eg, **options)
-    then = graph_as_of(eg, as_of)
-    net = func(then, **options)
-    hidden = eg.number_of_entities() - then.number_of_entities()
-    net.meta.stats["as of"] = as_of
-    net.meta.notices.insert(
-        0,
-        f"The ecosystem as of {as_of}: {then.number_of_entities():,} entities valid that year "
-        f"({hidden:,} founded, started or listed later, or ended before, are left out).",
-    )
-    return net

@@ -33,7 +33,8 @@ TEXT_RECORDER = """(() => {
     if (window.__recordTexts && this.canvas.closest && this.canvas.closest('#network')) {
       const m = this.getTransform(), size = parseFloat((this.font.match(/([0-9.]+)px/) || [0, 0])[1]);
       const w = this.measureText(String(text)).width;
-      let x0 = this.textAlign === 'center' ? x - w / 2 : (this.textAlign === 'right' || this.textAlign === 'end') ? x - w : x;
+      const align = this.textAlign;
+      let x0 = align === 'center' ? x - w / 2 : (align === 'right' || align === 'end') ? x - w : x;
       let y0 = this.textBaseline === 'middle' ? y - size / 2 : this.textBaseline === 'top' ? y :
                this.textBaseline === 'bottom' ? y - size : y - 0.8 * size;
       const ratio = window.devicePixelRatio || 1;
@@ -118,7 +119,11 @@ def measure(data: dict[str, Any]) -> dict[str, Any]:
     inside = [
         t
         for t in data["texts"]
-        if t["text"].strip() and t["x"] < width and t["y"] < height and t["x"] + t["w"] > 0 and t["y"] + t["h"] > 0
+        if t["text"].strip()
+        and t["x"] < width
+        and t["y"] < height
+        and t["x"] + t["w"] > 0
+        and t["y"] + t["h"] > 0
     ]
     # vis-network paints a label twice when it has a halo (stroke, then fill): one box each
     boxes = np.array([[t["x"], t["y"], t["w"], t["h"]] for t in inside], dtype=float).reshape(-1, 4)
@@ -140,9 +145,15 @@ def measure(data: dict[str, Any]) -> dict[str, Any]:
                 continue
             if n and (np.hypot(discs[:, 0] - x, discs[:, 1] - y) < discs[:, 2] + 1).any():
                 continue
-            if len(boxes) and (
-                (boxes[:, 0] <= x) & (x <= boxes[:, 0] + boxes[:, 2]) & (boxes[:, 1] <= y) & (y <= boxes[:, 1] + boxes[:, 3])
-            ).any():
+            if (
+                len(boxes)
+                and (
+                    (boxes[:, 0] <= x)
+                    & (x <= boxes[:, 0] + boxes[:, 2])
+                    & (boxes[:, 1] <= y)
+                    & (y <= boxes[:, 1] + boxes[:, 3])
+                ).any()
+            ):
                 continue
             seen += 1
         visible += seen >= 3
@@ -195,7 +206,10 @@ def main(paths: list[str]) -> None:  # pragma: no cover - a tool for the closing
             shots = os.environ.get("AIECO_SHOTS")
             if shots:
                 page.screenshot(path=str(Path(shots) / f"{Path(path).stem}.png"))
-            print(row(Path(path).stem, m), json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}))
+            print(
+                row(Path(path).stem, m),
+                json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}),
+            )
             context.close()
         browser.close()
 

@@ -300,8 +300,14 @@ def test_the_geographic_view_draws_flows_between_located_cities(snapshot: Path, 
     pull = graph_from_openalex_snapshot(snapshot, filters=AI, level="City")
     pull.write(tmp_path / "t")
     net = build_view(aieco.graph_from_bundled(extra=[tmp_path / "t"]), "geo")
-    flows_drawn = {(e["from"], e["to"], e.get("label")) for e in net.edges if e.get("type") == "TALENT_FLOW"}
-    assert ("hefei", "shanghai", "1") in flows_drawn  # both cities have GeoNames coordinates
+    # the flow map: one arrow a corridor and year, between the two cities' own positions
+    flows_drawn = {(f["from"], f["to"], f.get("count")) for f in net.extras["flows"]}
+    assert ("hefei", "shanghai", 1.0) in flows_drawn  # both cities have GeoNames coordinates
+    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    hefei = next(f for f in net.extras["flows"] if f["from"] == "hefei")
+    assert (hefei["x0"], hefei["y0"]) == at["hefei"]
+    assert (hefei["x1"], hefei["y1"]) == at["shanghai"]
+    assert not [e for e in net.edges if e.get("type") == "TALENT_FLOW"]  # not drawn twice
 
 
 def test_researchers_are_people_only_when_asked(snapshot: Path) -> None:

@@ -10,7 +10,7 @@ from aieco.graph.io import ExportFormat
 from aieco.metrics.centrality import MEASURE_FUNCTIONS, MEASURES
 from aieco.viz.builder import SizeBy, ViewName
 from aieco.viz.exports import ExportFormatAll
-from aieco.viz.views import VIEWS
+from aieco.viz.registry import VIEWS
 
 
 def _fields(model: type) -> set[str]:

@@ -210,6 +210,108 @@
   }
   network.on("click", function (p) { if (p.nodes.length) { show(p.nodes[0]); } });
 
+  // ---- the map: places fold what they hold when zoomed out -----------------------------
+  // Each place (city, or a state or country at the centre of its cities) is drawn at least
+  // min_px on screen, most central first; a place whose symbol would meet one already drawn is
+  // folded into it (hidden) for this zoom. The organisations around a place are drawn from the
+  // zoom at which their ring clears every place's symbol (spread_at), else folded into it.
+  var geo = data.geo || null, filtered = {}, folded = {}, lastScale = null;
+  var baseSize = {};
+  data.nodes.forEach(function (n) { baseSize[n.id] = n.size === undefined ? 25 : n.size; });
+  var homeOf = {};
+  data.nodes.forEach(function (n) { if (n.home !== undefined) { homeOf[n.id] = n.home; } });
+  var foldStats = { folded: 0, places: 0 };
+  window.aiecoFolds = foldStats;
+  function fold(force) {
+    var s = network.getScale();
+    if (!force && s === lastScale) { return; }
+    lastScale = s;
+    var pos = network.getPositions(geo.places), CELL = 24, grid = {}, next = {}, sizes = {};
+    geo.places.forEach(function (id) {
+      if (filtered[id] || !pos[id]) { return; }
+      var r = Math.max(baseSize[id] * s, geo.min_px[id] || 0), x = pos[id].x * s, y = pos[id].y * s;
+      var gx = Math.floor(x / CELL), gy = Math.floor(y / CELL), reach = Math.ceil((r + 20) / CELL), hit = false;
+      for (var i = gx - reach; i <= gx + reach && !hit; i++) {
+        for (var j = gy - reach; j <= gy + reach && !hit; j++) {
+          (grid[i + "," + j] || []).forEach(function (o) { if (Math.hypot(o[0] - x, o[1] - y) < o[2] + r + 2) { hit = true; } });
+        }
+      }
+      if (hit) { next[id] = true; return; }
+      (grid[gx + "," + gy] = grid[gx + "," + gy] || []).push([x, y, r]);
+      sizes[id] = r / s;
+    });
+    Object.keys(homeOf).forEach(function (m) {
+      var h = homeOf[m];
+      if (next[h] || filtered[h] || s < (geo.spread_at[h] || 0)) { next[m] = true; }
+    });
+    var updates = [], n = 0;
+    data.nodes.forEach(function (node) {
+      var id = node.id, was = folded[id] === true, now = next[id] === true;
+      if (now) { n += 1; }
+      var size = sizes[id] !== undefined ? Math.max(sizes[id], baseSize[id]) : baseSize[id];
+      if (was !== now || (sizes[id] !== undefined && Math.abs(size - (node.shownSize || baseSize[id])) > 1e-6 * size)) {
+        node.shownSize = size;
+        updates.push({ id: id, hidden: filtered[id] === true || now, size: size });
+      }
+      hiddenNow[id] = filtered[id] === true || now;
+    });
+    folded = next;
+    foldStats.folded = n; foldStats.places = geo.places.length;
+    if (updates.length) { nodes.update(updates); }
+  }
+  if (geo) {
+    network.on("beforeDrawing", function () { fold(false); });
+    fold(true);
+  }
+
+  // ---- flows painted as flows: curved arrows, width on screen proportional to the count ------
+  data.flows = data.flows || [];
+  var flowOn = new Uint8Array(data.flows.length).fill(1);
+  var flowStats = { drawn: 0, list: [] };
+  window.aiecoFlows = flowStats;
+  if (data.flows.length) {
+    network.on("beforeDrawing", function (ctx) {
+      var s = network.getScale(), drawn = [];
+      ctx.save();
+      data.flows.forEach(function (f, i) {
+        if (!flowOn[i]) { return; }
+        var dx = f.x1 - f.x0, dy = f.y1 - f.y0, len = Math.hypot(dx, dy);
+        if (len * s < 4) { return; }
+        // bend to the right of the direction: A → B and B → A do not lie on each other
+        var cx = (f.x0 + f.x1) / 2 - dy * 0.18, cy = (f.y0 + f.y1) / 2 + dx * 0.18;
+        var w = f.width / s, head = Math.max(7, 2.2 * f.width) / s;
+        var tx = f.x1 - cx, ty = f.y1 - cy, tl = Math.hypot(tx, ty) || 1;
+        var ex = f.x1 - tx / tl * head, ey = f.y1 - ty / tl * head;  // the line stops at the head
+        ctx.beginPath();
+        ctx.moveTo(f.x0, f.y0); ctx.quadraticCurveTo(cx, cy, ex, ey);
+        ctx.lineWidth = w; ctx.lineCap = "butt";
+        ctx.strokeStyle = "rgba(142, 68, 173, 0.72)";
+        ctx.setLineDash(f.dashes ? [6 / s, 4 / s] : []);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        var nx = -ty / tl, ny = tx / tl, half = Math.max(w, 4 / s) * 0.9 + 2 / s;
+        ctx.beginPath();
+        ctx.moveTo(f.x1, f.y1);
+        ctx.lineTo(ex + nx * half, ey + ny * half); ctx.lineTo(ex - nx * half, ey - ny * half);
+        ctx.closePath(); ctx.fillStyle = "rgba(110, 44, 140, 0.9)"; ctx.fill();
+        drawn.push(i);
+      });
+      ctx.restore();
+      flowStats.drawn = drawn.length; flowStats.list = drawn;
+    });
+  }
+
+  // ---- preset frames (the map) ----------------------------------------------------------
+  document.querySelectorAll("#frames button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var key = button.dataset.frame;
+      if (key === "fit") { network.fit(FIT); return; }
+      var f = data.frames[Number(key)], box = container.getBoundingClientRect();
+      var scale = Math.min(box.width / (f.x1 - f.x0), box.height / (f.y1 - f.y0));
+      network.moveTo({ position: { x: (f.x0 + f.x1) / 2, y: (f.y0 + f.y1) / 2 }, scale: scale });
+    });
+  });
+
   // ---- filters: node types (legend) and the year slider, one rule for both ----------------
   var hiddenType = {};
   document.querySelectorAll("#legend input").forEach(function (box) {
@@ -258,9 +360,11 @@
       if (on) { shown[n.id] = true; }
       if (fresh) { added += 1; }
       if (!on && then !== null && !hiddenType[n.type] && validIn(n, then)) { gone += 1; }
-      nodeUpdates.push({ id: n.id, hidden: !on, borderWidth: fresh ? 5 : 1 });
-      hiddenNow[n.id] = !on;
+      filtered[n.id] = !on;
+      nodeUpdates.push({ id: n.id, hidden: !on || folded[n.id] === true, borderWidth: fresh ? 5 : 1 });
+      hiddenNow[n.id] = !on || folded[n.id] === true;
     });
+    data.flows.forEach(function (f, i) { flowOn[i] = year === null || validIn(f, year) ? 1 : 0; });
     var nEdges = 0;
     data.edges.forEach(function (e, i) {
       var on = shown[e.from] === true && shown[e.to] === true && (year === null || validIn(e, year));
@@ -268,6 +372,7 @@
       if (edgeOn) { edgeOn[i] = on ? 1 : 0; } else { edgeUpdates.push({ id: e.id, hidden: !on }); }
     });
     nodes.update(nodeUpdates);
+    if (geo) { fold(true); }
     if (edgeOn) { network.redraw(); } else { edges.update(edgeUpdates); }
     visible.nodes = Object.keys(shown).length; visible.edges = nEdges;
     visible.added = added; visible.gone = gone;
