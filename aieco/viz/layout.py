@@ -287,17 +287,21 @@ def columns(
             neighbours[u].append(v)
             neighbours[v].append(u)
     layers = sorted(order)
+    rank: dict[str, float] = {}
+
+    def place_ranks(members: list[str]) -> None:
+        rank.update({node: i / max(len(members), 1) for i, node in enumerate(members)})
+
+    def centre(node: str) -> float:
+        around = [rank[o] for o in neighbours[node] if int(level[o]) != int(level[node])]
+        return sum(around) / len(around) if around else rank[node]
+
+    for members in order.values():
+        place_ranks(members)
     for sweep in range(sweeps):
-        rank = {node: i / max(len(members), 1) for members in order.values() for i, node in enumerate(members)}
         for lv in layers if sweep % 2 == 0 else reversed(layers):
-            members = order[lv]
-
-            def centre(node: str, members: list[str] = members) -> float:
-                around = [rank[o] for o in neighbours[node] if int(level[o]) != int(level[node])]
-                return sum(around) / len(around) if around else rank[node]
-
-            order[lv] = sorted(members, key=lambda node: (centre(node), rank[node]))
-            rank.update({node: i / max(len(order[lv]), 1) for i, node in enumerate(order[lv])})
+            order[lv] = sorted(order[lv], key=lambda node: (centre(node), rank[node]))
+            place_ranks(order[lv])
     out: dict[str, tuple[float, float]] = {}
     for lv, members in order.items():
         heights = [2 * float(radii.get(m, 10.0)) + row_gap + 16 for m in members]
