@@ -155,10 +155,15 @@ def geographic(
         "min_px": min_px,
         "spread_at": _spread_at(centres, member_xy, member_size, home_of, min_px),
     }
-    flows = _flow_map(eg, centres)
+    flows, off_map = _flow_map(eg, centres)
     net.extras["flows"] = flows
+    if off_map:
+        meta.notices.append(
+            f"{off_map:,} talent flow(s) have an end with no position on the map (no city with "
+            "coordinates in or around it); they are not drawn."
+        )
     if flows:
-        meta.stats["talent flows on the map"] = len(flows)
+        meta.stats["talent corridors on the map"] = sum(1 for f in flows if f["all"])
     net.extras["frames"] = _frames()
     lons = [float(G.nodes[n]["lon"]) for n in located]
     lats = [float(G.nodes[n]["lat"]) for n in located]
@@ -228,52 +233,70 @@ def _spread_at(
     return {h: round(s, 4) for h, s in need.items()}
 
 
-def _flow_map(eg: EcosystemGraph, centres: dict[str, tuple[float, float]]) -> list[dict[str, Any]]:
-    """Talent flows between the positioned places holding their ends: distinct researchers per
-    corridor and year (shares stay separate flows); width proportional to the count."""
+def _flow_map(eg: EcosystemGraph, centres: dict[str, tuple[float, float]]) -> tuple[list[dict[str, Any]], int]:
+    """Talent flows between the positioned places holding their ends, twice: one arrow a
+    corridor over every year (``all``: distinct researchers over the whole period) and one a
+    corridor and year (the year slider picks them). Shares stay separate flows. Widths are
+    proportional to the count on one scale for both."""
     G = eg.G
     raw = [(u, v, a) for u, v, a in G.edges(data=True) if a.get("type") == RelType.TALENT_FLOW.value]
     if not raw:
-        return []
+        return [], 0
 
     def place_of(node: str) -> str | None:
+        """The node if it has a position, else the nearest positioned place holding it (never a
+        finer one: a country does not become the region of Europe)."""
         if node in centres:
             return node
-        for level in PLACE_LEVELS:
+        kind = str(G.nodes[node].get("type"))
+        levels = PLACE_LEVELS[PLACE_LEVELS.index(kind) + 1 :] if kind in PLACE_LEVELS else PLACE_LEVELS
+        for level in levels:
             p = place_at_level(G, node, level)
             if p in centres:
                 return p
         return None
 
-    rolled = rolled_up_flows(eg, raw, "City", place_of=place_of)
-    top = max((float(a["count"]) for _, _, a in rolled if a.get("count") is not None), default=1.0) or 1.0
-    out = []
-    for u, v, a in rolled:
-        flow: dict[str, Any] = {
-            "from": u,
-            "to": v,
-            "x0": centres[u][0],
-            "y0": centres[u][1],
-            "x1": centres[v][0],
-            "y1": centres[v][1],
-        }
-        what = f"{label_of(G.nodes[u], u)} → {label_of(G.nodes[v], v)}"
-        if a.get("count") is not None:
-            count = float(a["count"])
-            flow |= {"count": count, "width": round(max(FLOW_WIDTH * count / top, 1.0), 3)}
-            what += f": {count:,.0f} researcher(s)"
-        else:
-            share = float(a.get("share") or 0.0)
-            flow |= {"share": share, "width": round(max(FLOW_WIDTH * share, 1.0), 3), "dashes": True}
-            what += f": {share:.0%} share"
-        year = a.get("year")
-        if year is not None:
-            flow |= {"start": int(year), "end": int(year)}
-            what += f" ({int(year)})"
-        flow["title"] = what + (f" · source: {a['source']}" if a.get("source") else "")
-        out.append(flow)
-    out.sort(key=lambda f: -float(f.get("count", f.get("share", 0.0))))
-    return out
+    timeless = [(u, v, {k: x for k, x in a.items() if k != "year"}) for u, v, a in raw]
+    overall = rolled_up_flows(eg, timeless, "City", place_of=place_of)
+    yearly = rolled_up_flows(eg, raw, "City", place_of=place_of)
+    counts = [float(a["count"]) for _, _, a in overall if a.get("count") is not None]
+    top = max(counts, default=1.0) or 1.0
+    out = [_flow(G, centres, u, v, a, top, every_year=True) for u, v, a in overall]
+    out += [_flow(G, centres, u, v, a, top, every_year=False) for u, v, a in yearly]
+    out.sort(key=lambda f: (not f["all"], -float(f.get("count", f.get("share", 0.0)))))
+    unplaced = sum(1 for u, v, _ in raw if place_of(u) is None or place_of(v) is None)
+    return out, unplaced
+
+
+def _flow(
+    G: Any,
+    centres: dict[str, tuple[float, float]],
+    u: str,
+    v: str,
+    a: dict[str, Any],
+    top: float,
+    *,
+    every_year: bool,
+) -> dict[str, Any]:
+    (x0, y0), (x1, y1) = centres[u], centres[v]
+    flow: dict[str, Any] = {"from": u, "to": v, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "all": every_year}
+    what = f"{label_of(G.nodes[u], u)} → {label_of(G.nodes[v], v)}"
+    if a.get("count") is not None:
+        count = float(a["count"])
+        flow |= {"count": count, "width": round(max(FLOW_WIDTH * count / top, 1.0), 3)}
+        what += f": {count:,.0f} researcher(s)"
+    else:
+        share = float(a.get("share") or 0.0)
+        flow |= {"share": share, "width": round(max(FLOW_WIDTH * share, 1.0), 3), "dashes": True}
+        what += f": {share:.0%} share"
+    year = a.get("year")
+    if year is not None:
+        flow |= {"start": int(year), "end": int(year)}
+        what += f" ({int(year)})"
+    elif every_year and a.get("count") is not None:
+        what += " (every year the data give)"
+    flow["title"] = what + (f" · source: {a['source']}" if a.get("source") else "")
+    return flow
 
 
 def _frames() -> list[dict[str, Any]]:

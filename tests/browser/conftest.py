@@ -77,3 +77,18 @@ def offline_page(browser: Any) -> Iterator[Any]:
 
 def file_url(path: Path) -> str:
     return path.resolve().as_uri()
+
+
+@pytest.fixture
+def measured_page(browser: Any) -> Iterator[Any]:
+    """An offline 1600×1000 page whose canvas text is recorded (see ``readability.TEXT_RECORDER``)."""
+    from tests.browser.readability import TEXT_RECORDER
+
+    context = browser.new_context(offline=True, viewport={"width": 1600, "height": 1000})
+    context.add_init_script(TEXT_RECORDER)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()

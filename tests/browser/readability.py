@@ -157,8 +157,12 @@ def measure(data: dict[str, Any]) -> dict[str, Any]:
                 continue
             seen += 1
         visible += seen >= 3
+    on_screen = int(
+        ((discs[:, 0] >= 0) & (discs[:, 0] < width) & (discs[:, 1] >= 0) & (discs[:, 1] < height)).sum()
+    )
     return {
         "nodes": n,
+        "on_screen": on_screen,
         "overlapping_pairs": overlapping_pairs,
         "pair_share": overlapping_pairs / pairs,
         "touching_share": float(touching.mean()) if n else 0.0,

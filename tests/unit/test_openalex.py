@@ -303,6 +303,7 @@ def test_the_geographic_view_draws_flows_between_located_cities(snapshot: Path, 
     # the flow map: one arrow a corridor and year, between the two cities' own positions
     flows_drawn = {(f["from"], f["to"], f.get("count")) for f in net.extras["flows"]}
     assert ("hefei", "shanghai", 1.0) in flows_drawn  # both cities have GeoNames coordinates
+    assert {f["all"] for f in net.extras["flows"]} == {True, False}  # every year, and each year
     at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
     hefei = next(f for f in net.extras["flows"] if f["from"] == "hefei")
     assert (hefei["x0"], hefei["y0"]) == at["hefei"]

@@ -266,8 +266,9 @@
 
   // ---- flows painted as flows: curved arrows, width on screen proportional to the count ------
   data.flows = data.flows || [];
-  var flowOn = new Uint8Array(data.flows.length).fill(1);
-  var flowStats = { drawn: 0, list: [] };
+  var flowOn = new Uint8Array(data.flows.length);
+  data.flows.forEach(function (f, i) { flowOn[i] = f.all ? 1 : 0; });
+  var flowStats = { drawn: 0, list: [], flows: data.flows };
   window.aiecoFlows = flowStats;
   if (data.flows.length) {
     network.on("beforeDrawing", function (ctx) {
@@ -321,7 +322,7 @@
     });
   });
   var years = [];
-  data.nodes.concat(data.edges).forEach(function (x) {
+  data.nodes.concat(data.edges, data.flows).forEach(function (x) {
     if (x.start !== undefined) { years.push(x.start); }
     if (x.end !== undefined) { years.push(x.end); }
   });
@@ -364,7 +365,8 @@
       nodeUpdates.push({ id: n.id, hidden: !on || folded[n.id] === true, borderWidth: fresh ? 5 : 1 });
       hiddenNow[n.id] = !on || folded[n.id] === true;
     });
-    data.flows.forEach(function (f, i) { flowOn[i] = year === null || validIn(f, year) ? 1 : 0; });
+    // every year: one arrow a corridor (distinct researchers over all years); a year: that year's
+    data.flows.forEach(function (f, i) { flowOn[i] = (year === null ? f.all : !f.all && validIn(f, year)) ? 1 : 0; });
     var nEdges = 0;
     data.edges.forEach(function (e, i) {
       var on = shown[e.from] === true && shown[e.to] === true && (year === null || validIn(e, year));
@@ -373,6 +375,7 @@
     });
     nodes.update(nodeUpdates);
     if (geo) { fold(true); }
+    if (data.flows.length) { network.redraw(); }
     if (edgeOn) { network.redraw(); } else { edges.update(edgeUpdates); }
     visible.nodes = Object.keys(shown).length; visible.edges = nEdges;
     visible.added = added; visible.gone = gone;
