@@ -52,8 +52,13 @@ def viz(
         int, typer.Option("--top", min=1, help="sankey: how many of the largest corridors to draw.")
     ] = 40,
     aggregate: Annotated[
-        bool, typer.Option("--aggregate", help="overview: group entities by city and type when too many.")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--aggregate/--no-aggregate",
+            help="overview: group entities by place and type (default: when more than 5,000, with the "
+            "full view written beside it).",
+        ),
+    ] = None,
     as_of: Annotated[
         int | None,
         typer.Option("--as-of", min=MIN_YEAR, max=MAX_YEAR, help="Draw the ecosystem as of this year only."),
@@ -86,7 +91,7 @@ def viz(
         "plan": plan,
         "ranking": ranking,
         "level": level,
-        "degrade": "aggregate" if aggregate else None,
+        "degrade": None if aggregate is None else "aggregate" if aggregate else "top-k",
         "since": since,
         "until": until,
         "top": top,
@@ -101,6 +106,8 @@ def viz(
     for notice in net.meta.notices:
         note(notice)
     say(f"wrote {target} ({net.summary()})")
+    for text, name in net.meta.links:
+        say(f"wrote {target.with_name(name)} (the {text}), linked from it")
     if open_:
         open_in_browser(target)
 

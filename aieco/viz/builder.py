@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 
 ViewName = Literal["overview", "city", "talent", "plans", "geo", "rankings", "sankey"]
 SizeBy = Literal["pagerank", "degree", "betweenness", "eigenvector", "closeness", "harmonic"]
-Degrade = Literal["top-k", "aggregate"]
+Degrade = Literal["auto", "top-k", "aggregate"]
+#: Above this many entities the overview is aggregated by default (``degrade="auto"``), with the
+#: full graph (its ``max_nodes`` most central entities) written beside it.
+AGGREGATE_ABOVE = 5_000
 #: Where the talent view draws flows: as the data give them, or between places at a level.
 FlowRollup = Literal["as-is", "City", "Region", "Country"]
 

@@ -233,7 +233,9 @@ def _spread_at(
     return {h: round(s, 4) for h, s in need.items()}
 
 
-def _flow_map(eg: EcosystemGraph, centres: dict[str, tuple[float, float]]) -> tuple[list[dict[str, Any]], int]:
+def _flow_map(
+    eg: EcosystemGraph, centres: dict[str, tuple[float, float]]
+) -> tuple[list[dict[str, Any]], int]:
     """Talent flows between the positioned places holding their ends, twice: one arrow a
     corridor over every year (``all``: distinct researchers over the whole period) and one a
     corridor and year (the year slider picks them). Shares stay separate flows. Widths are

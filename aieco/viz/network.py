@@ -28,7 +28,7 @@ from typing import Any
 from pyvis.network import Network
 
 from aieco._version import __version__
-from aieco.atomic import write_text
+from aieco.atomic import check_writable_file, write_text
 from aieco.errors import ExportError, ViewError
 from aieco.notebook import inline_html, show_page
 from aieco.viz.style import edge_families, node_style
@@ -44,6 +44,8 @@ class ViewMeta:
     title: str
     description: str
     notices: list[str] = field(default_factory=list)
+    #: Links to the pages written beside this one: (text, file name).
+    links: list[tuple[str, str]] = field(default_factory=list)
     #: Statistics shown under the title, e.g. ``{"entities shown": 120}``.
     stats: dict[str, Any] = field(default_factory=dict)
     physics: bool = True
@@ -98,8 +100,24 @@ class PageOutput:
         """What the page holds, in a few words (the CLI and the dashboard say it)."""
         raise NotImplementedError
 
+    #: Pages written beside this one, by the suffix of their file name (``overview-full.html``).
+    companions: dict[str, PageOutput]
+
     def write(self, path: str | Path, *, force: bool = False) -> Path:
-        """Write the page to ``path`` (whole, or not at all; a file aieco did not write needs ``force``)."""
+        """Write the page to ``path`` (whole, or not at all; a file aieco did not write needs ``force``),
+        and its companions beside it, linked from it."""
+        companions = getattr(self, "companions", {})
+        if companions:
+            base = Path(path)
+            beside = {suffix: base.with_name(f"{base.stem}-{suffix}{base.suffix}") for suffix in companions}
+            for target in beside.values():
+                check_writable_file(target, force=force)
+            self.meta.links = [
+                (f"{suffix} view: {page.summary()}", beside[suffix].name)
+                for suffix, page in companions.items()
+            ]
+            for suffix, page in companions.items():
+                page.write(beside[suffix], force=force)
         target = write_text(path, self.to_html(), force=force)
         logger.info("wrote %s (%s)", target, self.summary())
         return target
@@ -153,6 +171,7 @@ class EcosystemNetwork(PageOutput, Network):  # type: ignore[misc]
         self.outlines: list[dict[str, Any]] = []
         #: What a view adds to the page's data (the map's folding rules, flows, frames).
         self.extras: dict[str, Any] = {}
+        self.companions = {}
         self._edges_notice = False
 
     # ---- building ---------------------------------------------------------------

@@ -38,6 +38,7 @@ from aieco.graph.containment import CONTAINMENT, place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, PLACE_TYPES, NodeType, RelType
 from aieco.viz.builder import (
+    AGGREGATE_ABOVE,
     DEFAULT_MAX_NODES,
     DERIVED_VALUES,
     ENTITY_VALUES,
@@ -79,7 +80,7 @@ def overview(
     *,
     size_by: SizeBy = "pagerank",
     max_nodes: int = DEFAULT_MAX_NODES,
-    degrade: Degrade = "top-k",
+    degrade: Degrade = "auto",
 ) -> EcosystemNetwork:
     """Every entity and relationship, coloured and shaped by type, sized by centrality.
 
@@ -93,11 +94,21 @@ def overview(
         Above this many entities, degrade as ``degrade`` says.
     degrade
         ``"top-k"`` keeps the most central entities; ``"aggregate"`` draws one node per
-        (city, type) group with the number of entities in it.
+        (place, type) group with the number of entities in it; ``"auto"`` (the default)
+        aggregates above :data:`~aieco.viz.builder.AGGREGATE_ABOVE` entities and puts the
+        full view (top-k) one click away: written beside the page, linked from it.
     """
     check_max_nodes(max_nodes)
     scores = view_scores(eg, size_by)
     everything = entities_of(eg)
+    if degrade == "auto" and len(everything) > AGGREGATE_ABOVE:
+        net = _aggregate_overview(eg, scores, size_by, len(everything))
+        net.companions["full"] = overview(eg, size_by=size_by, max_nodes=max_nodes, degrade="top-k")
+        net.meta.notices.append(
+            "The full graph, its most central entities one by one, is one click away (the link above; "
+            "in Python: overview(eg, degrade='top-k'))."
+        )
+        return net
     if degrade == "aggregate" and len(everything) > max_nodes:
         return _aggregate_overview(eg, scores, size_by, len(everything))
     kept, total = keep_top(everything, scores, max_nodes)
