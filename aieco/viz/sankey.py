@@ -179,6 +179,8 @@ def corridors(
         if a.get("type") != RelType.TALENT_FLOW.value:
             continue
         start, end = valid_years(a)
+        if end is None and a.get("period_end") is None and a.get("year") is not None:
+            end = start  # a flow of a year is a move made that year, not a state from then on
         if (since is not None and end is not None and end < since) or (
             until is not None and start is not None and start > until
         ):
