@@ -152,7 +152,7 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             eg = aieco.graph_from_synthetic(size, seed=0, with_observations=False)
             start = time.perf_counter()
-            net = overview(eg, max_nodes=size + 1, size_by="degree")
+            net = overview(eg, max_nodes=size + 1, size_by="degree", degrade="top-k")
             ours = net.write(Path(tmp) / f"aieco-{size}.html")
             build = round(time.perf_counter() - start, 2)
             floor = Path(tmp) / f"bare-{size}.html"

@@ -92,3 +92,26 @@ def test_the_registry_knows_it_is_a_page() -> None:
         VIEWS["city"].accepted({"depth": 2})
     with pytest.raises(ViewError, match="top"):
         sankey(aieco.graph_from_bundled(), top=0)
+
+
+def test_hostile_names_stay_text_in_the_sankey_and_the_flow_map(tmp_path: Path) -> None:
+    xss = "<img src=x onerror=alert(1)>"
+    (tmp_path / "sources.csv").write_text("id,title,url\nmine,Mine,https://example.org/m\n", encoding="utf-8")
+    (tmp_path / "entities.csv").write_text(
+        'id,type,name_en,source\nevil-lab,ResearchLab,"' + xss + '",mine\n', encoding="utf-8"
+    )
+    (tmp_path / "relations.csv").write_text(
+        "from,type,to,count,year,source\n"
+        "evil-lab,LOCATED_IN,hefei,,,mine\n"
+        "evil-lab,TALENT_FLOW,boston,3,2022,mine\n",
+        encoding="utf-8",
+    )
+    eg = aieco.graph_from_bundled(
+        extra=[tmp_path / n for n in ("sources.csv", "entities.csv", "relations.csv")]
+    )
+    html = sankey(eg, level="as-is").to_html()
+    assert xss not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    geo = build_view(eg, "geo")
+    assert [f["count"] for f in geo.extras["flows"] if f["all"] and f.get("count")] == [3.0]  # Hefei → Boston
+    assert xss not in geo.to_html()
