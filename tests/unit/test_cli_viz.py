@@ -79,3 +79,34 @@ def test_viz_as_of_a_year(tmp_path: Path) -> None:
     # the Anhui plan of 2018 is not drawn in 2017
     assert '"id": "anhui-ngai-plan"' not in html
     assert '"id": "guangdong-ai-plan"' in html  # a 2025 target with no start year: always drawn
+
+
+def test_viz_sankey_of_an_openalex_pull(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "examples" / "openalex-snapshot"
+    pulled = runner.invoke(app, ["openalex", "snapshot", str(example), "--out", str(tmp_path / "pull")])
+    assert pulled.exit_code == 0, pulled.output
+    out = tmp_path / "s.html"
+    args = ["viz", "sankey", "--data", str(tmp_path / "pull"), "--level", "Country", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    # China → US: A1 and A5 (not AI) Tsinghua → Stanford, A2 SJTU → Google, all 2019; A2 back in 2021
+    assert re.findall(r'data-from="(\w+)" data-to="(\w+)" data-count="([\d.]+)"', text) == [
+        ("china", "usa", "3.0"),
+        ("usa", "china", "1.0"),
+    ]
+    assert "2 corridors · 4 researchers" in result.stdout
+
+
+@pytest.mark.slow
+def test_viz_overview_above_5000_is_grouped_with_the_full_view_beside_it(tmp_path: Path) -> None:
+    out = tmp_path / "big.html"
+    result = runner.invoke(
+        app, ["viz", "overview", "--synthetic", "5200", "--max-nodes", "300", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    full = tmp_path / "big-full.html"
+    assert len(_page_nodes(full)) == 300
+    grouped = _page_nodes(out)
+    assert len(grouped) < 5200
+    assert 'href="big-full.html"' in out.read_text(encoding="utf-8")
