@@ -133,7 +133,7 @@ def test_the_map_folds_at_world_zoom_and_spreads_when_zoomed(
     m = measure(snapshot(page))
     assert m["pair_share"] <= 0.02, m
     assert m["label_share"] <= 0.02, m
-    screenshot(page, "geo-china", pages["geo"].parent)
+    screenshot(page, "geo-shanghai", pages["geo"].parent)
 
 
 _RUNS = """() => {
@@ -307,7 +307,7 @@ def test_the_sankey_bands_are_as_wide_as_their_researchers(
     assert k > 2
     for b in bands:
         assert abs(b["px"] - k * b["count"]) <= 1.0, (b, k)
-    page.screenshot(path=str(tmp_path / "sankey.png"))
+    page.set_viewport_size({"width": 1600, "height": 1000})
     screenshot(page, "sankey", tmp_path)
 
 

@@ -29,7 +29,7 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.nodes = nodes; window.edges = edges; window.network = network;
   // small views fill the pane (vis-network's fit stops at zoom 1 by default)
-  var FIT = { maxZoomLevel: 2.5, minZoomLevel: 0.001 };
+  var FIT = { maxZoomLevel: 1.8, minZoomLevel: 0.001 };
   network.fit(FIT);
   window.aiecoFit = function () { network.fit(FIT); };
   var physics = !!(data.options.physics && data.options.physics.enabled);
@@ -185,8 +185,11 @@
       if (!s) { continue; }
       var big = k < BOLD_TOP, font = big ? "600 13px system-ui, sans-serif" : "12px system-ui, sans-serif";
       var text = names[n.id], w = width((big ? "b" : "n") + n.id, text, font), h = big ? 16 : 15;
+      var d = s[2] * 0.72;  // the diagonals touch the disc's edge
       var spots = [[s[0] - w / 2, s[1] + s[2] + 2], [s[0] + s[2] + 3, s[1] - h / 2],
-                   [s[0] - w / 2, s[1] - s[2] - h - 2], [s[0] - s[2] - 3 - w, s[1] - h / 2]];
+                   [s[0] - w / 2, s[1] - s[2] - h - 2], [s[0] - s[2] - 3 - w, s[1] - h / 2],
+                   [s[0] + d + 2, s[1] + d], [s[0] + d + 2, s[1] - d - h],
+                   [s[0] - d - 2 - w, s[1] + d], [s[0] - d - 2 - w, s[1] - d - h]];
       for (var j = 0; j < spots.length; j++) {
         var b = [spots[j][0], spots[j][1], w, h];
         if (free(b, n.id)) { put(b, "label"); draw(text, b, font, "#1d2733"); drawn += 1; break; }
