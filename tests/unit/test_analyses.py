@@ -1,0 +1,147 @@
+"""Bursts, association strength and ranking robustness on cases whose answers are known by hand
+or computed here by another route (every state sequence enumerated; counts added by hand)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from aieco.errors import InvalidArgumentError
+from aieco.metrics.association import association_strength
+from aieco.metrics.bursts import burst_states, bursts
+from aieco.metrics.robustness import composite_index, rank_robustness, read_index
+
+
+# ---- bursts ----------------------------------------------------------------------------------
+def _brute_force(c0: list[float], c1: list[float], up: float) -> list[int]:
+    """The least-cost state sequence, by trying every one of the 2^n (start in the base state)."""
+    best, best_path = math.inf, None
+    for path in itertools.product((0, 1), repeat=len(c0)):
+        cost, prev = 0.0, 0
+        for t, state in enumerate(path):
+            cost += (c1 if state else c0)[t] + (up if state > prev else 0.0)
+            prev = state
+        if cost < best - 1e-12:
+            best, best_path = cost, list(path)
+    assert best_path is not None
+    return best_path
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        [2, 2, 3, 14, 15, 2, 3],
+        [0, 0, 1, 0, 9, 0, 0, 1, 8, 9, 0],
+        [5, 5, 5, 5, 5],
+        [1, 20, 1, 1, 1, 1, 25, 30],
+    ],
+)
+def test_the_viterbi_path_is_the_least_cost_path(series: list[int]) -> None:
+    path, c0, c1 = burst_states(series, gamma=1.0)
+    assert path == _brute_force(c0, c1, math.log(len(series)))
+
+
+def test_binomial_costs_follow_the_paper() -> None:
+    # Kleinberg's batched cost: -ln[C(d, r) p^r (1-p)^(d-r)], p0 = R/D, p1 = s p0
+    counts, totals = [1, 1, 8, 1], [20, 20, 20, 20]
+    path, c0, c1 = burst_states(counts, totals, s=2.0)
+    p0, p1 = 11 / 80, 22 / 80
+    assert c0[2] == pytest.approx(-math.log(math.comb(20, 8) * p0**8 * (1 - p0) ** 12))
+    assert c1[2] == pytest.approx(-math.log(math.comb(20, 8) * p1**8 * (1 - p1) ** 12))
+    assert path == _brute_force(c0, c1, math.log(4))
+    assert path == [0, 0, 1, 0]
+
+
+def test_a_rise_in_share_is_a_burst_a_rise_with_the_total_is_not() -> None:
+    # the entity's works quadruple in 2020, but so does everything: no burst in its share
+    counts = {2018: 10, 2019: 10, 2020: 40, 2021: 40}
+    assert bursts(counts, {2018: 100, 2019: 100, 2020: 400, 2021: 400}) == []
+    assert [(b.start, b.end) for b in bursts(counts, dict.fromkeys(counts, 100))] == [(2020, 2021)]
+
+
+def test_a_flat_or_empty_series_has_no_burst_and_gaps_count_as_zero() -> None:
+    assert bursts({2018: 5, 2019: 5, 2020: 5}) == []
+    assert bursts({}) == []
+    found = bursts({2010: 1, 2015: 12, 2016: 11})  # 2011–2014 are zeros
+    assert [(b.start, b.end) for b in found] == [(2015, 2016)]
+    assert found[0].weight > 0
+    with pytest.raises(ValueError, match="above 1"):
+        burst_states([1, 2], s=1.0)
+
+
+# ---- association strength -----------------------------------------------------------------
+def test_association_strength_by_hand() -> None:
+    G = nx.MultiGraph()
+    G.add_edge("tsinghua", "pku", weight=6)
+    G.add_edge("tsinghua", "pku", weight=2)  # parallel links add: 8
+    G.add_edge("tsinghua", "ustc", weight=2)
+    G.add_edge("pku", "ustc", weight=2)
+    # m = 12; s: tsinghua 10, pku 10, ustc 4
+    got = association_strength(G)
+    assert got[("tsinghua", "pku")] == pytest.approx(2 * 12 * 8 / (10 * 10))  # 1.92
+    assert got[("tsinghua", "ustc")] == pytest.approx(2 * 12 * 2 / (10 * 4))  # 1.2
+    assert got[("pku", "ustc")] == pytest.approx(1.2)
+    # raw counts put the big pair 4x ahead; once size is accounted for, 1.6x
+    assert got[("tsinghua", "pku")] / got[("tsinghua", "ustc")] == pytest.approx(1.6)
+
+
+# ---- ranking robustness -------------------------------------------------------------------
+@pytest.fixture
+def cities() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "companies": [100, 40, 39, 5],
+            "models": [50, 10, 11, 1],
+            "talent": [30, 8, 8, 0],
+        },
+        index=["beijing", "hangzhou", "shenzhen", "hefei"],
+    )
+
+
+def test_the_composite_index_by_hand(cities: pd.DataFrame) -> None:
+    score = composite_index(cities, {"companies": 2, "models": 1})
+    # min-max: beijing 1 and 1; hefei 0 and 0; hangzhou 35/95 and 9/49
+    assert score["beijing"] == pytest.approx(3.0)
+    assert score["hefei"] == pytest.approx(0.0)
+    assert score["hangzhou"] == pytest.approx(2 * 35 / 95 + 9 / 49)
+    with pytest.raises(InvalidArgumentError, match="gdp"):
+        composite_index(cities, {"gdp": 1})
+
+
+def test_a_dominant_entity_keeps_its_rank_and_near_equals_swap(cities: pd.DataFrame) -> None:
+    out = rank_robustness(cities, {"companies": 1, "models": 1, "talent": 1}, draws=500, seed=3)
+    # min-max, equal weights: shenzhen 34/95 + 10/49 + 8/30 = 0.829 before hangzhou's 0.819
+    assert list(out.index) == ["beijing", "shenzhen", "hangzhou", "hefei"]
+    assert out.loc["beijing", ["rank_min", "rank_max", "same_rank"]].tolist() == [1, 1, 1.0]
+    assert out.loc["hefei", ["rank_min", "rank_max"]].tolist() == [4, 4]
+    # hangzhou (more companies) and shenzhen (more models) trade places with the weights
+    assert out.loc["hangzhou", ["rank_min", "rank_max"]].tolist() == [2, 3]
+    assert out.loc["shenzhen", ["rank_min", "rank_max"]].tolist() == [2, 3]
+    assert out.loc["hangzhou", "ties"] == "shenzhen"
+    assert out.loc["shenzhen", "ties"] == "hangzhou"
+    assert out.loc["beijing", "ties"] == ""
+    again = rank_robustness(cities, {"companies": 1, "models": 1, "talent": 1}, draws=500, seed=3)
+    pd.testing.assert_frame_equal(out, again)  # seeded
+    # with the weights fixed and one normalisation, nothing moves
+    fixed = rank_robustness(cities, {"companies": 1, "models": 1}, spread=0.0, normalisations=["minmax"])
+    assert (fixed["rank_min"] == fixed["rank_max"]).all()
+
+
+def test_an_index_from_toml(tmp_path: Path, cities: pd.DataFrame) -> None:
+    path = tmp_path / "index.toml"
+    path.write_text('normalisation = "rank"\n[weights]\ncompanies = 0.7\nmodels = 0.3\n', encoding="utf-8")
+    weights, how = read_index(path)
+    assert (weights, how) == ({"companies": 0.7, "models": 0.3}, "rank")
+    assert np.isclose(composite_index(cities, weights, normalisation=how)["beijing"], 4.0)
+    path.write_text("[weights]\ncompanies = true\n", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match=r"weights\.companies"):
+        read_index(path)
+    path.write_text("weights = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match="cannot read"):
+        read_index(path)
