@@ -57,7 +57,7 @@ def _emission_costs(counts: list[int], totals: list[int] | None, s: float) -> tu
             return lam - r * math.log(lam) + math.lgamma(r + 1)
 
         return [pois(r, lam0) for r in counts], [pois(r, lam1) for r in counts]
-    p0 = sum(counts) / sum(totals)
+    p0 = min(sum(counts) / sum(totals), 0.9999)  # an entity that is all of the data: no share to gain
     p1 = min(s * p0, 0.9999)
 
     def binom(r: int, d: int, p: float) -> float:

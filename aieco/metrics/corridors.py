@@ -105,3 +105,12 @@ def circulation(eg: EcosystemGraph, level: str) -> dict[str, tuple[float, float]
         acc.setdefault(u, (Count(), Count()))[1].add(a)
         acc.setdefault(v, (Count(), Count()))[0].add(a)
     return {n: (ins.n, outs.n) for n, (ins, outs) in acc.items()}
+
+
+def arrivals_by_year(eg: EcosystemGraph, level: str) -> dict[str, dict[int, float]]:
+    """Per place and year: distinct researchers arriving (dated counted flows only)."""
+    acc: dict[str, dict[int, Count]] = {}
+    for _, v, a in mapped_flows(eg, level):
+        if a.get("year") is not None:
+            acc.setdefault(v, {}).setdefault(int(a["year"]), Count()).add(a)
+    return {place: {year: c.n for year, c in years.items()} for place, years in acc.items()}

@@ -38,6 +38,8 @@ class Param:
     help: str
     choices: tuple[str, ...] = ()
     minimum: float | None = None
+    #: False for a parameter of the query's ``derive`` step only (the Cypher text never sees it).
+    in_cypher: bool = True
 
     def coerce(self, value: Any) -> Any:
         """Convert a CLI string (or a Python value) to this parameter's type, or raise."""
@@ -80,9 +82,9 @@ class Query:
     order_by: tuple[tuple[str, bool], ...]
     networkx: NetworkXForm = field(repr=False)
     examples: tuple[Mapping[str, Any], ...] = ()
-    #: Columns computed from the others after either engine answered (the same code for both),
-    #: such as a count's interval; the Cypher text returns the other columns.
-    derive: Callable[[pd.DataFrame], pd.DataFrame] | None = field(default=None, repr=False)
+    #: Columns (or rows) computed from the engine's answer, by the same code for both engines and
+    #: with the bound parameters: a count's interval, the bursts in yearly counts.
+    derive: Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame] | None = field(default=None, repr=False)
 
     @property
     def cypher(self) -> str:
@@ -101,10 +103,10 @@ class Query:
             raise QueryError(f"query {self.name!r} has no parameter {unknown[0]!r} (it takes: {takes})")
         return {p.name: p.coerce(values.get(p.name, p.default)) for p in self.params}
 
-    def normalise(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def normalise(self, frame: pd.DataFrame, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Give a result its derived columns, the query's columns, value types and row order."""
         if self.derive is not None and not frame.empty:
-            frame = self.derive(frame.copy())
+            frame = self.derive(frame.copy(), self.bind(params))
         if frame.empty:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in self.columns})
         frame = frame.loc[:, list(self.columns)].copy()

@@ -84,4 +84,4 @@ def run_query(
         frame = store.run(query.cypher, bound)
     else:
         raise QueryError(f"unknown engine {engine!r}; use networkx or neo4j")
-    return query.normalise(frame)
+    return query.normalise(frame, bound)

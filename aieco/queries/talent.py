@@ -19,7 +19,8 @@ import pandas as pd
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import PLACE_LEVELS
-from aieco.metrics.corridors import circulation, corridors
+from aieco.metrics.bursts import bursts
+from aieco.metrics.corridors import arrivals_by_year, circulation, corridors
 from aieco.metrics.intervals import SMALL_COUNT, count_intervals
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.nxcommon import name, relationships
@@ -80,7 +81,7 @@ CORRIDORS = Query(
     order_by=(("researchers", False), ("from", True), ("to", True)),
     networkx=_corridors,
     examples=({"level": "Country"}, {"level": "City", "top": 3}),
-    derive=lambda frame: _with_interval(frame, "researchers"),
+    derive=lambda frame, _: _with_interval(frame, "researchers"),
 )
 
 
@@ -195,4 +196,81 @@ COLLABORATION = Query(
     examples=({"entity": "stanford"},),
 )
 
-QUERIES = (CORRIDORS, CIRCULATION, RETENTION, COLLABORATION)
+
+def _arrivals(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
+    G = eg.G
+    rows = [
+        {"place": place, "place_name": name(G, place), "year": year, "arrivals": n}
+        for place, years in arrivals_by_year(eg, p["level"]).items()
+        for year, n in years.items()
+    ]
+    return pd.DataFrame(rows, columns=["place", "place_name", "year", "arrivals"])
+
+
+def _bursts(frame: pd.DataFrame, p: Mapping[str, Any]) -> pd.DataFrame:
+    """Yearly arrivals per place → each place's bursts in its share of all arrivals (Kleinberg's
+    binomial model: the year's total is every arrival that year, in every place)."""
+    totals: dict[int, float] = {}
+    for y, n in zip(frame["year"], frame["arrivals"], strict=True):
+        totals[int(y)] = totals.get(int(y), 0.0) + float(n)
+    rows = []
+    for (place, place_name), part in frame.groupby(["place", "place_name"], sort=True):
+        series = {int(y): round(float(n)) for y, n in zip(part["year"], part["arrivals"], strict=True)}
+        span = range(min(series), max(series) + 1)
+        for b in bursts(series, {y: round(totals.get(y, 0.0)) for y in span}, s=p["s"], gamma=p["gamma"]):
+            rows.append(
+                {
+                    "place": place,
+                    "place_name": place_name,
+                    "burst_start": b.start,
+                    "burst_end": b.end,
+                    "weight": round(b.weight, 3),
+                    "arrivals_in_burst": sum(n for y, n in series.items() if b.start <= y <= b.end),
+                    "arrivals": sum(series.values()),
+                    "first_year": min(series),
+                    "last_year": max(series),
+                }
+            )
+    return pd.DataFrame(rows, columns=list(RISING.columns))
+
+
+RISING = Query(
+    name="rising_talent",
+    question="Which places (or institutions) see a burst of researchers arriving, and when?",
+    params=(
+        _LEVEL,
+        Param(
+            "s",
+            "float",
+            2.0,
+            "Kleinberg's s: the burst rate over the base rate.",
+            minimum=1.01,
+            in_cypher=False,
+        ),
+        Param(
+            "gamma",
+            "float",
+            1.0,
+            "Kleinberg's γ: the cost of entering a burst, in ln(years).",
+            minimum=0,
+            in_cypher=False,
+        ),
+    ),
+    columns=(
+        "place",
+        "place_name",
+        "burst_start",
+        "burst_end",
+        "weight",
+        "arrivals_in_burst",
+        "arrivals",
+        "first_year",
+        "last_year",
+    ),
+    order_by=(("weight", False), ("place", True), ("burst_start", True)),
+    networkx=_arrivals,
+    examples=({"level": "Country"},),
+    derive=_bursts,
+)
+
+QUERIES = (CORRIDORS, CIRCULATION, RETENTION, COLLABORATION, RISING)

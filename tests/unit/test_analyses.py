@@ -145,3 +145,33 @@ def test_an_index_from_toml(tmp_path: Path, cities: pd.DataFrame) -> None:
     path.write_text("weights = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
     with pytest.raises(InvalidArgumentError, match="cannot read"):
         read_index(path)
+
+
+# ---- the rising_talent query -----------------------------------------------------------------
+def test_rising_talent_finds_a_burst_of_arrivals(tmp_path: Path) -> None:
+    import csv
+
+    import aieco
+    from aieco.queries import run_query
+
+    # Shanghai receives 1 researcher a year, then 6 in 2019 and 7 in 2020; Boston 10 a year throughout
+    rows = [("hefei", "shanghai", y, 1) for y in range(2014, 2019)]
+    rows += [("hefei", "shanghai", 2019, 6), ("hefei", "shanghai", 2020, 7), ("hefei", "shanghai", 2021, 1)]
+    rows += [("hefei", "boston", y, 10) for y in range(2014, 2022)]
+    (tmp_path / "sources.csv").write_text("id,title,url\nhand,Hand,https://example.org/h\n", encoding="utf-8")
+    with (tmp_path / "relations.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["from", "type", "to", "count", "year", "source"])
+        writer.writerows([u, "TALENT_FLOW", v, n, y, "hand"] for u, v, y, n in rows)
+    eg = aieco.graph_from_bundled(extra=[tmp_path / "sources.csv", tmp_path / "relations.csv"])
+    frame = run_query("rising_talent", {"level": "City"}, graph=eg)
+    assert frame[["place", "burst_start", "burst_end", "arrivals_in_burst", "arrivals"]].values.tolist() == [
+        ["shanghai", 2019, 2020, 13, 19]
+    ]
+    # the same series by hand: Shanghai's share of each year's arrivals, binomial model
+    shanghai = {y: n for _, v, y, n in rows if v == "shanghai"}
+    totals = {y: shanghai[y] + 10 for y in shanghai}
+    assert [(b.start, b.end) for b in bursts(shanghai, totals)] == [(2019, 2020)]
+    assert frame["weight"].iloc[0] == pytest.approx(bursts(shanghai, totals)[0].weight, abs=1e-3)
+    country = run_query("rising_talent", {"level": "Country"}, graph=eg)
+    assert country.empty  # China → US is steady: no burst in the US's share (everyone arrives there)

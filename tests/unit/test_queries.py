@@ -154,7 +154,7 @@ def test_catalogue_entries_are_complete() -> None:
     for name, q in CATALOGUE.items():
         assert q.cypher.strip(), name
         for p in q.params:
-            assert f"${p.name}" in q.cypher, (name, p.name)
+            assert (f"${p.name}" in q.cypher) == p.in_cypher, (name, p.name)
         assert set(dict(q.order_by)) <= set(q.columns)
 
 
