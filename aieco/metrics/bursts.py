@@ -146,3 +146,38 @@ def bursts(
         else:
             t += 1
     return sorted(found, key=lambda b: (-b.weight, b.start))
+
+
+def rising(
+    yearly: Mapping[str, Mapping[int, float]], *, s: float = DEFAULT_S, gamma: float = DEFAULT_GAMMA
+) -> list[dict[str, float | int | str]]:
+    """The bursts of each entity's share of a yearly total, strongest first.
+
+    ``yearly`` maps each entity (a place, an institution) to its counts per year; a year's total
+    is the sum over every entity (binomial model). One row per burst: ``place``, ``burst_start``,
+    ``burst_end``, ``weight``, ``arrivals_in_burst``, ``arrivals``, ``first_year``, ``last_year``.
+    """
+    totals: dict[int, float] = {}
+    for years in yearly.values():
+        for year, n in years.items():
+            totals[year] = totals.get(year, 0.0) + float(n)
+    rows: list[dict[str, float | int | str]] = []
+    for place in sorted(yearly):
+        series = {int(y): round(float(n)) for y, n in yearly[place].items()}
+        if not series:
+            continue
+        span = range(min(series), max(series) + 1)
+        for b in bursts(series, {y: round(totals.get(y, 0.0)) for y in span}, s=s, gamma=gamma):
+            rows.append(
+                {
+                    "place": place,
+                    "burst_start": b.start,
+                    "burst_end": b.end,
+                    "weight": round(b.weight, 3),
+                    "arrivals_in_burst": sum(n for y, n in series.items() if b.start <= y <= b.end),
+                    "arrivals": sum(series.values()),
+                    "first_year": min(series),
+                    "last_year": max(series),
+                }
+            )
+    return sorted(rows, key=lambda r: (-float(r["weight"]), str(r["place"]), int(r["burst_start"])))

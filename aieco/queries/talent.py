@@ -19,7 +19,7 @@ import pandas as pd
 
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import PLACE_LEVELS
-from aieco.metrics.bursts import bursts
+from aieco.metrics.bursts import rising
 from aieco.metrics.corridors import arrivals_by_year, circulation, corridors
 from aieco.metrics.intervals import SMALL_COUNT, count_intervals
 from aieco.queries.base import Param, Query, as_frame
@@ -210,27 +210,14 @@ def _arrivals(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
 def _bursts(frame: pd.DataFrame, p: Mapping[str, Any]) -> pd.DataFrame:
     """Yearly arrivals per place → each place's bursts in its share of all arrivals (Kleinberg's
     binomial model: the year's total is every arrival that year, in every place)."""
-    totals: dict[int, float] = {}
-    for y, n in zip(frame["year"], frame["arrivals"], strict=True):
-        totals[int(y)] = totals.get(int(y), 0.0) + float(n)
-    rows = []
-    for (place, place_name), part in frame.groupby(["place", "place_name"], sort=True):
-        series = {int(y): round(float(n)) for y, n in zip(part["year"], part["arrivals"], strict=True)}
-        span = range(min(series), max(series) + 1)
-        for b in bursts(series, {y: round(totals.get(y, 0.0)) for y in span}, s=p["s"], gamma=p["gamma"]):
-            rows.append(
-                {
-                    "place": place,
-                    "place_name": place_name,
-                    "burst_start": b.start,
-                    "burst_end": b.end,
-                    "weight": round(b.weight, 3),
-                    "arrivals_in_burst": sum(n for y, n in series.items() if b.start <= y <= b.end),
-                    "arrivals": sum(series.values()),
-                    "first_year": min(series),
-                    "last_year": max(series),
-                }
-            )
+    yearly: dict[str, dict[int, float]] = {}
+    names: dict[str, str] = {}
+    for place, place_name, year, n in frame[["place", "place_name", "year", "arrivals"]].itertuples(
+        index=False
+    ):
+        yearly.setdefault(str(place), {})[int(year)] = float(n)
+        names[str(place)] = str(place_name)
+    rows = [{**r, "place_name": names[str(r["place"])]} for r in rising(yearly, s=p["s"], gamma=p["gamma"])]
     return pd.DataFrame(rows, columns=list(RISING.columns))
 
 
