@@ -12,7 +12,7 @@ from aieco.atomic import check_writable_folder
 from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBundledOpt, load_graph
 from aieco.cli.output import say, step_progress
 from aieco.graph.projection import ProjectionName
-from aieco.graph.schema import MAX_YEAR, MIN_YEAR
+from aieco.graph.schema import MAX_YEAR, MIN_YEAR, NameScript, PlaceLevel
 from aieco.metrics.communities import CommunityMethod
 from aieco.metrics.engines import MetricEngine
 
@@ -77,5 +77,73 @@ def report_centrality(
             community_method=communities,
             progress=advance,
         )
+    written = write_centrality_report(report, out_dir, force=force)
+    say(f"wrote {len(written)} files to {out_dir} (open {out_dir / 'report.html'})")
+
+
+@report_app.command("ecosystem")
+def report_ecosystem(
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for report.html, report.md, CSVs.")
+    ] = Path("aieco-ecosystem"),
+    level: Annotated[PlaceLevel, typer.Option("--level", help="The places ranked and grouped.")] = "City",
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Rows per ranking table.")] = 15,
+    index: Annotated[
+        Path | None,
+        typer.Option("--index", help="A TOML file: [weights] indicator = weight, normalisation = ..."),
+    ] = None,
+    groups: Annotated[
+        int | None, typer.Option("--groups", min=1, help="Place groups (default: by silhouette).")
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Monte Carlo draws of the rank ranges.")] = 500,
+    script: Annotated[
+        NameScript, typer.Option("--script", help="Names in this script where an entity has one.")
+    ] = "en",
+    as_of: Annotated[
+        int | None, typer.Option("--as-of", min=MIN_YEAR, max=MAX_YEAR, help="Only facts valid in this year.")
+    ] = None,
+    burst_s: Annotated[
+        float, typer.Option("--burst-s", min=1.01, help="Rising table: Kleinberg's s (burst rate over base).")
+    ] = 2.0,
+    burst_gamma: Annotated[
+        float, typer.Option("--burst-gamma", min=0.0, help="Rising table: Kleinberg's γ (cost of a burst).")
+    ] = 1.0,
+    seed: SeedOpt = 0,
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Write the ecosystem report: organisations ranked on the organisation network, places by what
+    they hold and how it connects (with rank ranges), a place typology, rising places, collaboration
+    strength and talent corridors.
+
+    Examples: [bold]aieco report ecosystem --out eco/[/bold] ·
+    [bold]aieco report ecosystem --level Country --data pull/ --with-bundled[/bold] ·
+    [bold]aieco report ecosystem --index my-index.toml --script zh_hans[/bold]
+    """
+    from aieco.metrics.robustness import Normalisation, read_index
+    from aieco.report import write_centrality_report
+    from aieco.report.ecosystem_report import build_ecosystem_report
+
+    check_writable_folder(out_dir)
+    weights: dict[str, float] | None = None
+    normalisation: Normalisation = "minmax"
+    if index is not None:
+        weights, normalisation = read_index(index)
+    eg = load_graph(data, with_bundled)
+    report = build_ecosystem_report(
+        eg,
+        level=level,
+        top=top,
+        index=weights,
+        normalisation=normalisation,
+        groups=groups,
+        draws=draws,
+        script=script,
+        as_of=as_of,
+        burst_s=burst_s,
+        burst_gamma=burst_gamma,
+        seed=seed,
+    )
     written = write_centrality_report(report, out_dir, force=force)
     say(f"wrote {len(written)} files to {out_dir} (open {out_dir / 'report.html'})")

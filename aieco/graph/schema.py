@@ -232,6 +232,8 @@ MAX_YEAR = 2100
 
 #: Name fields, in display order; every one of them finds the entity in search.
 NAME_FIELDS: tuple[str, ...] = ("name_en", "name_zh_hans", "name_zh_hant", "name_ja")
+#: The scripts a name can be asked in (``name_<script>``).
+NameScript = Literal["en", "zh_hans", "zh_hant", "ja"]
 
 #: Provenance fields carried by every entity, relationship and observation.
 PROVENANCE_FIELDS: tuple[str, ...] = ("source", "quote", "see_also", "conflict", "note")

@@ -337,7 +337,7 @@ def build_centrality_report(
         )
     )
     step("communities")
-    talent = _talent_table(eg, top)
+    talent = talent_table(eg, top)
     if talent is not None:
         report.tables.append(talent)
 
@@ -380,7 +380,7 @@ def build_centrality_report(
     return report
 
 
-def _talent_table(eg: EcosystemGraph, top: int) -> Table | None:
+def talent_table(eg: EcosystemGraph, top: int) -> Table | None:
     """The largest talent corridors between countries (distinct researchers, with intervals),
     when the graph holds counted flows."""
     found = corridors(eg, "Country")
