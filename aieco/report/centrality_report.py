@@ -13,6 +13,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ from aieco.notebook import inline_html, show_page
 
 logger = logging.getLogger(__name__)
 
+#: Fonts of chart labels, in turn: matplotlib's own, then CJK fonts where installed (Noto).
+CHART_FONTS = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC"]
 #: Called as each step finishes: (step name, steps done, steps in all).
 ReportProgress = Callable[[str, int, int], None]
 PRIMARY = "pagerank"
@@ -121,6 +124,15 @@ def _top(eg: EcosystemGraph, scores: dict[str, float], k: int, label: str) -> pd
     )
 
 
+@cache
+def _chart_fonts() -> list[str]:
+    """:data:`CHART_FONTS` this machine has (matplotlib warns about each one it lacks)."""
+    from matplotlib import font_manager
+
+    present = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in CHART_FONTS if name in present] or ["DejaVu Sans"]
+
+
 def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) -> bytes:
     # a Figure of its own, drawn by its own canvas: no pyplot state, no backend switch (a notebook
     # keeps its inline plots)
@@ -129,6 +141,8 @@ def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) 
     fig = Figure(figsize=(8, max(2.5, 0.32 * len(labels) + 1)))
     ax = fig.subplots()
     ax.barh(list(reversed(labels)), list(reversed(values)), color="#3b6ea5")
+    for tick in ax.get_yticklabels():  # names in Chinese or Japanese: fall back to a CJK font
+        tick.set_fontfamily(_chart_fonts())
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     fig.tight_layout()

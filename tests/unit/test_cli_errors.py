@@ -29,6 +29,7 @@ BASE: dict[str, list[str]] = {
     "viz": ["overview", "--out", "{tmp}/v.html"],
     "demo": ["--out", "{tmp}/demo"],
     "report centrality": ["--out", "{tmp}/report"],
+    "report ecosystem": ["--out", "{tmp}/eco", "--draws", "20"],
     "query list": [],
     "query show": ["concentration"],
     "query run": ["concentration"],
@@ -62,6 +63,7 @@ FILE_OUTPUTS = {
 FOLDER_OUTPUTS = {
     ("demo", "--out"),
     ("report centrality", "--out"),
+    ("report ecosystem", "--out"),
     ("openalex snapshot", "--out"),
     ("openalex pull", "--out"),
     ("openalex pull", "--cache"),
