@@ -121,7 +121,9 @@ def export(
     fmt: Annotated[
         ExportFormatAll,
         typer.Option(
-            "--format", "-f", help="json (node-link), graphml, csv, gexf (Gephi, with time) or geojson."
+            "--format",
+            "-f",
+            help="json (node-link), graphml, csv, gexf (Gephi, with time), geojson or vosviewer (JSON).",
         ),
     ],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Output file (a folder for csv).")],
@@ -130,10 +132,11 @@ def export(
     synthetic: SyntheticOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Export the graph: node-link JSON, GraphML, aieco's CSV tables, GEXF or GeoJSON.
+    """Export the graph: node-link JSON, GraphML, aieco's CSV tables, GEXF, GeoJSON or VOSviewer JSON.
 
     JSON and CSV exports load back unchanged with [bold]aieco load[/bold]; GEXF opens in Gephi
-    (years as spells for its timeline, the views' colours); GeoJSON opens in QGIS or kepler.gl.
+    (years as spells for its timeline, the views' colours); GeoJSON opens in QGIS or kepler.gl;
+    VOSviewer JSON in VOSviewer Online (communities as clusters, sources in the descriptions).
 
     Examples: [bold]aieco export --format json --out aieco.json[/bold] ·
     [bold]aieco export -f csv -o tables/[/bold]
@@ -145,10 +148,12 @@ def export(
     else:
         check_writable_file(out_path, force=force)
     eg = load_graph(data, with_bundled, synthetic=synthetic)
-    from aieco.viz.exports import write_geojson, write_gexf
+    from aieco.viz.exports import write_geojson, write_gexf, write_vosviewer
 
     if fmt == "gexf":
         written = [write_gexf(eg, out_path, force=force)]
+    elif fmt == "vosviewer":
+        written = [write_vosviewer(eg, out_path, force=force)]
     elif fmt == "geojson":
         written = [write_geojson(eg, out_path, force=force)]
     else:

@@ -1,4 +1,5 @@
-"""Exports for other tools that draw: GEXF for Gephi (with time), GeoJSON for GIS tools.
+"""Exports for other tools that draw: GEXF for Gephi (with time), GeoJSON for GIS tools, JSON
+for VOSviewer.
 
 * **GEXF 1.3** (:func:`write_gexf`): entities and hand-written relationships with typed
   attributes; an entity or relationship with years carries them as its spell (``start`` =
@@ -8,6 +9,13 @@
   sites and people at the coordinates of the nearest place that has them (the property
   ``coordinates_of`` says which), and every relationship between two such entities as a
   LineString ([longitude, latitude], WGS 84).
+* **VOSviewer JSON** (:func:`write_vosviewer`), the format documented at
+  https://app.vosviewer.com/docs/file-types/json-file-type/: one item per entity (label,
+  ``description`` — HTML, escaped, with the entity's names in every script and the source it comes
+  from with its quoted sentence —, ``url``, ``cluster`` — its community —, ``weights`` ``Links``
+  and ``Total link strength``, ``scores`` ``Year`` where it has one), one link per pair of
+  entities joined by hand-written relationships (``strength``: how many), and one cluster per
+  community, labelled by its three most linked members; open it in VOSviewer Online.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from aieco.graph.schema import DERIVED_RELS, ENTITY_TYPES, LIST_FIELDS, PLACE_LE
 from aieco.viz.style import node_style
 
 #: Every format ``aieco export`` writes (the graph's own three, and these two).
-ExportFormatAll = Literal["json", "graphml", "csv", "gexf", "geojson"]
+ExportFormatAll = Literal["json", "graphml", "csv", "gexf", "geojson", "vosviewer"]
 
 _ENTITIES = frozenset(t.value for t in ENTITY_TYPES)
 _DERIVED = frozenset(r.value for r in DERIVED_RELS)
@@ -128,4 +136,56 @@ def geojson_collection(eg: EcosystemGraph) -> dict[str, Any]:
 def write_geojson(eg: EcosystemGraph, path: str | Path, *, force: bool = False) -> Path:
     """Write RFC 7946 GeoJSON (UTF-8, coordinates as [longitude, latitude])."""
     text = json.dumps(geojson_collection(eg), ensure_ascii=False, allow_nan=False, default=str)
+    return write_text(path, text + "\n", force=force)
+
+
+def vosviewer_network(eg: EcosystemGraph, *, seed: int = 0) -> dict[str, Any]:
+    """The graph as a VOSviewer JSON object (see the module)."""
+    from aieco.metrics.communities import communities
+    from aieco.viz.elements import label_of, tooltip_html
+
+    G = eg.G
+    strength: dict[tuple[str, str], int] = {}
+    for u, v, kind in G.edges(data="type"):
+        if kind in _DERIVED or u == v or u not in G or G.nodes[u].get("type") not in _ENTITIES:
+            continue
+        if G.nodes[v].get("type") not in _ENTITIES:
+            continue
+        key = (u, v) if u < v else (v, u)
+        strength[key] = strength.get(key, 0) + 1
+    H = nx.Graph()
+    H.add_nodes_from(n for n, t in G.nodes(data="type") if t in _ENTITIES)
+    H.add_weighted_edges_from((u, v, w) for (u, v), w in strength.items())
+    found = communities(H, seed=seed) if H.number_of_edges() else None
+    groups = sorted(found.groups, key=lambda g: (-len(g), min(g))) if found else [set(H)]
+    cluster = {n: min(i, 999) + 1 for i, group in enumerate(groups) for n in group}
+    total = dict(H.degree(weight="weight"))
+    items = []
+    for n in sorted(H):
+        attrs = G.nodes[n]
+        item: dict[str, Any] = {
+            "id": n,
+            "label": label_of(attrs, n, limit=80),
+            "description": tooltip_html(eg, n),
+            "cluster": cluster[n],
+            "weights": {"Links": H.degree(n), "Total link strength": total[n]},
+        }
+        url = attrs.get("url") or (G.nodes[attrs["source"]].get("url") if attrs.get("source") in G else None)
+        if url:
+            item["url"] = str(url)
+        year = attrs.get("period_start", attrs.get("year"))
+        if year is not None:
+            item["scores"] = {"Year": int(year)}
+        items.append(item)
+    links = [{"source_id": u, "target_id": v, "strength": w} for (u, v), w in sorted(strength.items())]
+    clusters = []
+    for i, group in enumerate(groups[:999], start=1):
+        top = sorted(group, key=lambda n: (-total.get(n, 0), n))[:3]
+        clusters.append({"cluster": i, "label": ", ".join(label_of(G.nodes[n], n) for n in top)})
+    return {"network": {"items": items, "links": links, "clusters": clusters}}
+
+
+def write_vosviewer(eg: EcosystemGraph, path: str | Path, *, force: bool = False) -> Path:
+    """Write the graph as VOSviewer JSON (whole, or not at all)."""
+    text = json.dumps(vosviewer_network(eg), ensure_ascii=False, indent=1)
     return write_text(path, text + "\n", force=force)
