@@ -162,6 +162,12 @@ RETENTION = Query(
 def _collaboration(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     G = eg.G
     acc: dict[tuple[str, str], list[Any]] = {}
+    total: dict[str, float] = {}  # each organisation's joint works with anyone (association strength)
+    for u, v, _, a in relationships(G):
+        if a["type"] == "COLLABORATES_WITH" and u != v:
+            total[u] = total.get(u, 0.0) + float(a.get("count") or 0)
+            total[v] = total.get(v, 0.0) + float(a.get("count") or 0)
+    m = sum(total.values()) / 2
     for u, v, _, a in relationships(G):
         if a["type"] != "COLLABORATES_WITH" or p["entity"] not in ("", u, v):
             continue
@@ -176,6 +182,9 @@ def _collaboration(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
             "b": v,
             "b_name": name(G, v),
             "joint_works": r[0],
+            "association_strength": 2 * m * r[0] / (total[u] * total[v])
+            if total.get(u) and total.get(v)
+            else None,
             "years": len(r[1]),
             "first_year": min(r[1], default=None),
             "last_year": max(r[1], default=None),
@@ -188,9 +197,20 @@ def _collaboration(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
 
 COLLABORATION = Query(
     name="collaboration_strength",
-    question="Which pairs of organisations publish together most (joint works, over how many years)?",
+    question="Which pairs of organisations publish together most (joint works, over how many years), and "
+    "how strongly once their sizes are accounted for (association strength)?",
     params=(Param("entity", "str", "", "Only pairs including this entity (empty: all)."), _TOP),
-    columns=("a", "a_name", "b", "b_name", "joint_works", "years", "first_year", "last_year"),
+    columns=(
+        "a",
+        "a_name",
+        "b",
+        "b_name",
+        "joint_works",
+        "association_strength",
+        "years",
+        "first_year",
+        "last_year",
+    ),
     order_by=(("joint_works", False), ("a", True), ("b", True)),
     networkx=_collaboration,
     examples=({"entity": "stanford"},),

@@ -175,3 +175,20 @@ def test_rising_talent_finds_a_burst_of_arrivals(tmp_path: Path) -> None:
     assert frame["weight"].iloc[0] == pytest.approx(bursts(shanghai, totals)[0].weight, abs=1e-3)
     country = run_query("rising_talent", {"level": "Country"}, graph=eg)
     assert country.empty  # China → US is steady: no burst in the US's share (everyone arrives there)
+
+
+def test_collaboration_strength_carries_the_association_strength() -> None:
+    from aieco.graph.ecosystem import EcosystemGraph
+    from aieco.queries import run_query
+
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(["a", "b", "c"], type="University")
+    for u, v, n in (("a", "b", 3), ("a", "b", 1), ("a", "c", 1), ("b", "c", 1)):  # a–b: 4 over two years
+        G.add_edge(u, v, type="COLLABORATES_WITH", count=n, year=2020 + n % 2)
+    frame = run_query("collaboration_strength", {}, graph=EcosystemGraph(G))
+    got = {
+        (r["a"], r["b"]): (r["joint_works"], round(r["association_strength"], 3))
+        for r in frame.to_dict("records")
+    }
+    # m = 6; s: a 5, b 5, c 2 → a–b 2·6·4/25, a–c and b–c 2·6·1/10
+    assert got == {("a", "b"): (4, 1.92), ("a", "c"): (1, 1.2), ("b", "c"): (1, 1.2)}
