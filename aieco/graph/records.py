@@ -218,6 +218,12 @@ class SourceRecord(_Record):
     ledger_sentences: OptInt = Field(default=None, ge=0)
     ledger_facts: OptInt = Field(default=None, ge=0)
     ledger_captured: OptInt = Field(default=None, ge=0)
+    #: sentences with rows that lack one of the sentence's figures; each one's ledger id, what is
+    #: missing, and how many of its figures the rows hold (``3/5``)
+    ledger_partial: OptInt = Field(default=None, ge=0)
+    ledger_gap_ids: StrList = Field(default_factory=list)
+    ledger_gap_details: StrList = Field(default_factory=list)
+    ledger_gap_values: StrList = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _locatable(self) -> SourceRecord:

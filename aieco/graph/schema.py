@@ -303,13 +303,19 @@ SOURCE_FIELDS: tuple[str, ...] = (
     "ledger_sentences",
     "ledger_facts",
     "ledger_captured",
+    "ledger_partial",
+    "ledger_gap_ids",
+    "ledger_gap_details",
+    "ledger_gap_values",
 )
 #: Fields aieco derives while building a graph (see :mod:`aieco.graph.support`): CSV tables leave
 #: them out, and loading (CSV or JSON) ignores them and derives them again.
 DERIVED_FIELDS: frozenset[str] = frozenset({"support"})
 
 #: Fields that hold lists (written ``a|b|c`` in CSV, lists in Neo4j and JSON).
-LIST_FIELDS: frozenset[str] = frozenset({"aliases", "see_also", "researchers"})
+LIST_FIELDS: frozenset[str] = frozenset(
+    {"aliases", "see_also", "researchers", "ledger_gap_ids", "ledger_gap_details", "ledger_gap_values"}
+)
 
 
 _ENTITY_TYPE_NAMES: frozenset[str] = frozenset(t.value for t in ENTITY_TYPES)

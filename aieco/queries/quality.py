@@ -67,10 +67,22 @@ def _ledger_rows(G: Any) -> list[dict[str, Any]]:
         if a["type"] != "Source" or a.get("ledger_facts") is None:
             continue
         captured, facts = a["ledger_captured"], a["ledger_facts"]
-        detail = f"{captured} of {facts} fact sentences captured ({a['ledger_sentences']} sentences)"
+        detail = (
+            f"{captured} of {facts} fact sentences captured, {a.get('ledger_partial', 0)} partly "
+            f"({a['ledger_sentences']} sentences)"
+        )
         rows.append(
             {"check": "ledger", "id": n, "detail": detail, "value": captured / facts if facts else None}
         )
+        # each partly captured sentence: which figures its rows do not hold
+        for gap, text, share in zip(
+            a.get("ledger_gap_ids", []),
+            a.get("ledger_gap_details", []),
+            a.get("ledger_gap_values", []),
+            strict=True,
+        ):
+            held, stated = share.split("/")
+            rows.append({"check": "ledger", "id": gap, "detail": text, "value": int(held) / int(stated)})
     return rows
 
 

@@ -103,11 +103,29 @@ def test_source_nodes_carry_the_ledger_counts(ledger: list[dict[str, str]], bund
         mine = [e for e in ledger if e["source"] == source]
         facts = [e for e in mine if e["kind"] == "fact"]
         a = bundled.node(source)
-        assert (a["ledger_sentences"], a["ledger_facts"], a["ledger_captured"]) == (
+        assert (a["ledger_sentences"], a["ledger_facts"], a["ledger_captured"] + a["ledger_partial"]) == (
             len(mine),
             len(facts),
             sum(1 for e in facts if _ids(e)),
         )
+        assert a["ledger_partial"] == len(a.get("ledger_gap_ids", []))
+
+
+def test_a_sentence_is_captured_only_when_its_rows_hold_every_figure(bundled: EcosystemGraph) -> None:
+    from aieco.queries import run_query
+
+    gaps = run_query("data_quality", {"check": "ledger"}, graph=bundled).set_index("id")
+    # seed 000: "一项研究了过去20年的29项颠覆性技术的报告发现 … 70%、79%和59%": the rows hold the three
+    # shares, not the study's 20 years and 29 technologies
+    assert gaps.loc["000-022", "detail"].startswith("figure(s) 20, 29 not in its rows")
+    assert gaps.loc["000-022", "value"] == pytest.approx(3 / 5)
+    # seed 003: "40家以上 … 核心产业规模突破1500亿元": 40 leading companies and 150 billion yuan, two rows
+    assert "003-034" not in gaps.index
+    # seed 002: "阿里、科大訊飛、360、華為": 360 is in the name of a relationship's end (Qihoo 360)
+    assert "002-034" not in gaps.index
+    # a date's month and day are not figures (the schema keeps dates to the year): "8月11日上午"
+    assert "002-001" not in gaps.index
+    assert ", 0 partly" in gaps.loc["seed-003", "detail"]  # 003-034, 003-049, 003-019 hold all their figures
 
 
 def test_no_quoted_row_fails_the_support_check(bundled: EcosystemGraph) -> None:

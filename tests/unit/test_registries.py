@@ -38,7 +38,12 @@ def test_table_columns_are_the_record_fields() -> None:
     assert set(schema.SOURCE_FIELDS) == _fields(records.SourceRecord)
     list_fields = {
         name
-        for model in (records.EntityRecord, records.RelationRecord, records.ObservationRecord)
+        for model in (
+            records.EntityRecord,
+            records.RelationRecord,
+            records.ObservationRecord,
+            records.SourceRecord,
+        )
         for name, f in model.model_fields.items()
         if "list" in str(f.annotation)
     }

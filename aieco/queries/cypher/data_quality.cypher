@@ -31,9 +31,14 @@ CALL () {
   UNION ALL
   MATCH (s:Source) WHERE $check IN ['all', 'ledger'] AND s.ledger_facts IS NOT NULL
   RETURN 'ledger' AS check, s.id AS id,
-         toString(s.ledger_captured) + ' of ' + toString(s.ledger_facts) + ' fact sentences captured ('
-           + toString(s.ledger_sentences) + ' sentences)' AS detail,
+         toString(s.ledger_captured) + ' of ' + toString(s.ledger_facts) + ' fact sentences captured, '
+           + toString(coalesce(s.ledger_partial, 0)) + ' partly (' + toString(s.ledger_sentences) + ' sentences)' AS detail,
          CASE WHEN s.ledger_facts = 0 THEN null ELSE toFloat(s.ledger_captured) / s.ledger_facts END AS value
+  UNION ALL
+  // each partly captured sentence: which figures its rows do not hold
+  MATCH (s:Source) WHERE $check IN ['all', 'ledger'] AND size(coalesce(s.ledger_gap_ids, [])) > 0
+  UNWIND range(0, size(s.ledger_gap_ids) - 1) AS i
+  RETURN 'ledger' AS check, s.ledger_gap_ids[i] AS id, s.ledger_gap_details[i] AS detail, toFloat(split(s.ledger_gap_values[i], '/')[0]) / toFloat(split(s.ledger_gap_values[i], '/')[1]) AS value
   UNION ALL
   MATCH (n:AiecoNode) WHERE $check IN ['all', 'support'] AND n.support = 'none'
   RETURN 'support' AS check, n.id AS id,
