@@ -111,3 +111,29 @@ def place_indicators(
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(INDICATORS))
     frame.index.name = "place"
     return frame.sort_index()
+
+
+def model_year(attrs: Mapping[str, object]) -> int | None:
+    """The year a model was released: its ``date``'s year, else its ``year``."""
+    date = attrs.get("date")
+    if date:
+        return int(str(date)[:4])
+    year = attrs.get("year")
+    return int(str(year)) if year is not None else None
+
+
+def models_by_year(eg: EcosystemGraph, level: str) -> dict[str, dict[int, float]]:
+    """Per place at ``level``: AI models released each year by organisations it holds (each
+    model once per place and year), for the rising table."""
+    from aieco.graph.containment import place_at_level
+
+    G = eg.G
+    held: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for d, m, kind in G.edges(data="type"):
+        if kind != "DEVELOPS" or G.nodes[m].get("type") != NodeType.AI_MODEL.value:
+            continue
+        year = model_year(G.nodes[m])
+        place = d if G.nodes[d].get("type") == level else place_at_level(G, d, level)
+        if place and year is not None:
+            held[place][year].add(m)
+    return {place: {y: float(len(ms)) for y, ms in years.items()} for place, years in held.items()}

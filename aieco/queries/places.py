@@ -12,6 +12,7 @@ from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import PLACE_LEVELS
 from aieco.metrics.concentration import concentration_stats
 from aieco.metrics.density import city_density
+from aieco.metrics.indicators import model_year
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.entities import ENTITY_TYPE_CHOICES
 from aieco.queries.nxcommon import degrees, members_of, name, place_at_level
@@ -281,14 +282,6 @@ PLACE_ROLLUP = Query(
 )
 
 
-def _model_year(attrs: Mapping[str, Any]) -> int | None:
-    date = attrs.get("date")
-    if date:
-        return int(str(date)[:4])
-    year = attrs.get("year")
-    return int(year) if year is not None else None
-
-
 def _models_by_place(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     G, level = eg.G, p["level"]
     held: dict[str, set[str]] = defaultdict(set)
@@ -300,7 +293,7 @@ def _models_by_place(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
             held[place].add(m)
     rows: list[dict[str, Any]] = []
     for place, models in held.items():
-        years = [y for y in (_model_year(G.nodes[m]) for m in models) if y is not None]
+        years = [y for y in (model_year(G.nodes[m]) for m in models) if y is not None]
         rows.append(
             {
                 "place": place,

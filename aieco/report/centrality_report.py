@@ -125,7 +125,7 @@ def _top(eg: EcosystemGraph, scores: dict[str, float], k: int, label: str) -> pd
 
 
 @cache
-def _chart_fonts() -> list[str]:
+def chart_fonts() -> list[str]:
     """:data:`CHART_FONTS` this machine has (matplotlib warns about each one it lacks)."""
     from matplotlib import font_manager
 
@@ -133,7 +133,7 @@ def _chart_fonts() -> list[str]:
     return [name for name in CHART_FONTS if name in present] or ["DejaVu Sans"]
 
 
-def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) -> bytes:
+def bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) -> bytes:
     # a Figure of its own, drawn by its own canvas: no pyplot state, no backend switch (a notebook
     # keeps its inline plots)
     from matplotlib.figure import Figure
@@ -142,7 +142,7 @@ def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) 
     ax = fig.subplots()
     ax.barh(list(reversed(labels)), list(reversed(values)), color="#3b6ea5")
     for tick in ax.get_yticklabels():  # names in Chinese or Japanese: fall back to a CJK font
-        tick.set_fontfamily(_chart_fonts())
+        tick.set_fontfamily(chart_fonts())
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     fig.tight_layout()
@@ -360,7 +360,7 @@ def build_centrality_report(
         Chart(
             "top_pagerank",
             f"Top {len(top_pr)} by PageRank",
-            _bar_chart(
+            bar_chart(
                 [str(x) for x in top_pr["id"]], list(top_pr[PRIMARY]), "Top entities by PageRank", "PageRank"
             ),
         )
@@ -371,7 +371,7 @@ def build_centrality_report(
             Chart(
                 "city_pagerank",
                 "Cities by summed PageRank",
-                _bar_chart(
+                bar_chart(
                     [str(x) for x in head["city"]],
                     list(head["pagerank_sum"]),
                     "Cities by summed PageRank",

@@ -39,10 +39,17 @@ from aieco.metrics.association import association_strength
 from aieco.metrics.bursts import DEFAULT_GAMMA, DEFAULT_S, rising
 from aieco.metrics.corridors import arrivals_by_year
 from aieco.metrics.engines import pick
-from aieco.metrics.indicators import place_indicators
+from aieco.metrics.indicators import models_by_year, place_indicators
 from aieco.metrics.robustness import Normalisation, rank_robustness
 from aieco.metrics.typology import typology
-from aieco.report.centrality_report import CentralityReport, Chart, Table, _bar_chart, talent_table
+from aieco.report.centrality_report import (
+    CentralityReport,
+    Chart,
+    Table,
+    bar_chart,
+    chart_fonts,
+    talent_table,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -143,19 +150,24 @@ def build_ecosystem_report(
     report.tables.append(_organisations(source, name, pagerank, degree, betweenness, top))
     frame = place_indicators(source, level, org_scores=pagerank)
     if len(frame) >= 3:
-        _places(report, frame, name, level, index, normalisation, groups, draws, seed, top)
-    rows = rising(arrivals_by_year(source, level), s=burst_s, gamma=burst_gamma)
-    if rows:
-        table = pd.DataFrame(rows)
+        _places(report, source, frame, name, level, index, normalisation, groups, draws, seed, top)
+    for slug, what, yearly in (
+        ("rising", "arriving researchers", arrivals_by_year(source, level)),
+        ("rising_models", "AI models released", models_by_year(source, level)),
+    ):
+        rows = rising(yearly, s=burst_s, gamma=burst_gamma)
+        if not rows:
+            continue
+        table = pd.DataFrame(rows).rename(columns={"arrivals_in_burst": "in_burst", "arrivals": "total"})
         table.insert(1, "name", [name(p) for p in table["place"]])
         report.tables.append(
             Table(
-                "rising",
-                f"Rising {_PLURAL[level].lower()}: bursts in their share of arriving researchers",
+                slug,
+                f"Rising {_PLURAL[level].lower()}: bursts in their share of {what}",
                 table.head(top),
                 note=f"Kleinberg's two-state automaton (s = {burst_s:g}, γ = {burst_gamma:g}) on each "
-                "place's share of the researchers arriving anywhere that year; weight: how much better the "
-                "burst state explains those years (nats).",
+                f"place's share of the {what} anywhere that year; weight: how much better the burst state "
+                "explains those years (nats).",
             )
         )
     strength = _collaboration(source, name, top)
@@ -208,6 +220,7 @@ def _organisations(
 
 def _places(
     report: CentralityReport,
+    eg: EcosystemGraph,
     frame: pd.DataFrame,
     name: Any,
     level: str,
@@ -264,12 +277,21 @@ def _places(
             "standard deviations from the mean.",
         )
     )
+    where = _positions(eg, list(kinds.groups.index))
+    if where:
+        report.charts.append(
+            Chart(
+                "typology_map",
+                f"{level} typology on the map",
+                _typology_map(where, kinds.groups, name, f"{level} typology: {kinds.k} groups"),
+            )
+        )
     head = table.head(top)
     report.charts.append(
         Chart(
             "places_index",
             f"{level}s by the index",
-            _bar_chart(list(head["name"]), list(head["index"]), f"{level}s by the index", "index"),
+            bar_chart(list(head["name"]), list(head["index"]), f"{level}s by the index", "index"),
         )
     )
 
@@ -307,3 +329,66 @@ def _collaboration(eg: EcosystemGraph, name: Any, top: int) -> Table | None:
         note="Association strength 2m·c/(s_a·s_b) (van Eck & Waltman 2009): 1 is what the two organisations' "
         "sizes predict; the raw count of shared links beside it.",
     )
+
+
+def _positions(eg: EcosystemGraph, places: list[str]) -> dict[str, tuple[float, float]]:
+    """(lon, lat) of each place: its own, else the mean of the cities in it that have one."""
+    from aieco.graph.containment import members_of
+
+    G = eg.G
+    out = {}
+    for place in places:
+        attrs = G.nodes[place]
+        if attrs.get("lat") is not None:
+            out[place] = (float(attrs["lon"]), float(attrs["lat"]))
+            continue
+        cities = [c for c in members_of(G, place) if G.nodes[c].get("lat") is not None]
+        if cities:
+            out[place] = (
+                sum(float(G.nodes[c]["lon"]) for c in cities) / len(cities),
+                sum(float(G.nodes[c]["lat"]) for c in cities) / len(cities),
+            )
+    return out
+
+
+def _typology_map(
+    where: Mapping[str, tuple[float, float]], groups: pd.Series, name: Any, title: str
+) -> bytes:
+    """Places at their longitude and latitude, coloured by group, the largest groups' members named."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 4.6))
+    ax = fig.subplots()
+    palette = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+    for g in sorted(set(groups), reverse=True):  # group 1 drawn last, on top
+        pts = [where[p] for p in groups.index if groups[p] == g and p in where]
+        if pts:
+            ax.scatter(
+                [x for x, _ in pts],
+                [y for _, y in pts],
+                s=28,
+                color=palette[(g - 1) % len(palette)],
+                label=f"group {g}",
+                zorder=2,
+            )
+    for p in groups.index:
+        if p in where and groups[p] == 1:
+            ax.annotate(
+                name(p),
+                where[p],
+                fontsize=7,
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontfamily=chart_fonts(),
+            )
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()

@@ -102,3 +102,47 @@ def test_the_command_writes_the_report(tmp_path: Path) -> None:
     assert "gdp" in failed.output
     assert "Traceback" not in failed.output
     assert not (tmp_path / "x" / "report.html").exists()
+
+
+def test_on_the_example_snapshot(tmp_path: Path) -> None:
+    pull = graph_from_openalex_snapshot(EXAMPLE)
+    pull.write(tmp_path / "tables")
+    eg = aieco.graph_from_bundled(extra=[tmp_path / "tables"])
+    report = build_ecosystem_report(eg, level="Country", draws=50)
+    corridors = _table(report, "talent_corridors")
+    # the example's four AI authors and A5: China → US three researchers (A1, A2, A5), US → China one (A2)
+    pairs = {(r["from"], r["to"]): r["researchers"] for r in corridors.to_dict("records")}
+    assert pairs == {("China (中国)", "United States (美国)"): 3, ("United States (美国)", "China (中国)"): 1}
+    places = _table(report, "places").set_index("name")
+    assert places.loc["China", "talent_out"] == 3
+    assert places.loc["China", "talent_in"] == 1
+    assert any(c.slug == "typology_map" for c in report.charts)
+
+
+def test_rising_models_from_release_years() -> None:
+    import networkx as nx
+
+    from aieco.metrics.bursts import rising
+    from aieco.metrics.indicators import models_by_year
+
+    G = nx.MultiDiGraph()
+    G.add_node("hz", type="City")
+    G.add_node("bj", type="City")
+    G.add_node("lab-hz", type="Company")
+    G.add_node("lab-bj", type="Company")
+    G.add_edge("lab-hz", "hz", type="HEADQUARTERED_IN")
+    G.add_edge("lab-bj", "bj", type="HEADQUARTERED_IN")
+    hz = dict.fromkeys(range(2015, 2022), 1) | {2022: 12, 2023: 14}
+    releases = {"lab-bj": dict.fromkeys(range(2015, 2024), 9), "lab-hz": hz}
+    for lab, years in releases.items():
+        for year, n in years.items():
+            for i in range(n):
+                m = f"{lab}-{year}-{i}"
+                G.add_node(m, type="AIModel", date=f"{year}-06-01")
+                G.add_edge(lab, m, type="DEVELOPS")
+    from aieco.graph.ecosystem import EcosystemGraph
+
+    yearly = models_by_year(EcosystemGraph(G), "City")
+    assert yearly["hz"] == {y: float(n) for y, n in hz.items()}
+    found = [(r["place"], r["burst_start"], r["burst_end"]) for r in rising(yearly)]
+    assert found == [("hz", 2022, 2023)]  # Hangzhou's share leaps from a tenth to over a half
