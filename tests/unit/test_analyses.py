@@ -192,3 +192,36 @@ def test_collaboration_strength_carries_the_association_strength() -> None:
     }
     # m = 6; s: a 5, b 5, c 2 → a–b 2·6·4/25, a–c and b–c 2·6·1/10
     assert got == {("a", "b"): (4, 1.92), ("a", "c"): (1, 1.2), ("b", "c"): (1, 1.2)}
+
+
+# ---- typology -------------------------------------------------------------------------------
+def test_a_typology_finds_the_groups_built_into_the_places() -> None:
+    from aieco.metrics.typology import silhouette, typology
+
+    # three kinds of place built by hand: hubs (many companies, many models), research towns (few
+    # companies, many universities), and the rest; two indicators that only add noise-free scale
+    frame = pd.DataFrame(
+        {
+            "companies": [90, 85, 95, 5, 6, 4, 1, 2, 1, 2],
+            "universities_labs": [10, 12, 11, 30, 28, 32, 1, 0, 2, 1],
+            "models": [20, 22, 18, 3, 2, 4, 0, 0, 1, 0],
+        },
+        index=["h1", "h2", "h3", "r1", "r2", "r3", "o1", "o2", "o3", "o4"],
+    )
+    found = typology(frame)
+    assert found.k == 3  # the best mean silhouette among 2–6 groups
+    groups = {g: set(found.groups[found.groups == g].index) for g in set(found.groups)}
+    assert sorted(map(sorted, groups.values())) == [
+        ["h1", "h2", "h3"],
+        ["o1", "o2", "o3", "o4"],
+        ["r1", "r2", "r3"],
+    ]
+    assert found.groups["h1"] == 1  # numbered by mean score: the hubs first
+    assert found.descriptions[1].startswith(("companies +", "models +"))
+    assert "universities_labs +" in found.descriptions[found.groups["r1"]]
+    # the silhouette by hand on a line: a = 1 (own group), b = 10 (other group) → (10 - 1) / 10
+    z = np.array([[0.0], [1.0], [10.0], [11.0]])
+    assert silhouette(z, np.array([1, 1, 2, 2])) == pytest.approx(((10.5 - 1) / 10.5 + (9.5 - 1) / 9.5) / 2)
+    assert typology(frame, groups=2).k == 2
+    with pytest.raises(InvalidArgumentError, match="3 places"):
+        typology(frame.head(2))
