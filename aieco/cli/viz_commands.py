@@ -12,7 +12,7 @@ from aieco.cli.options import DataOpt, ForceOpt, SeedOpt, SyntheticOpt, WithBund
 from aieco.cli.output import note, open_in_browser, say, step_progress
 from aieco.errors import ViewError
 from aieco.graph.schema import MAX_YEAR, MIN_YEAR
-from aieco.viz.builder import DEFAULT_MAX_NODES, FlowRollup, SizeBy, ViewName
+from aieco.viz.builder import DEFAULT_MAX_NODES, CollabWeight, FlowRollup, SizeBy, ViewName
 
 
 def viz(
@@ -59,6 +59,12 @@ def viz(
             "full view written beside it).",
         ),
     ] = None,
+    collaboration: Annotated[
+        CollabWeight,
+        typer.Option(
+            "--collaboration", help="overview, city: collaborations by joint works or association strength."
+        ),
+    ] = "count",
     as_of: Annotated[
         int | None,
         typer.Option("--as-of", min=MIN_YEAR, max=MAX_YEAR, help="Draw the ecosystem as of this year only."),
@@ -95,6 +101,7 @@ def viz(
         "since": since,
         "until": until,
         "top": top,
+        "collaboration": collaboration,
     }
     try:
         options = VIEWS[view].accepted(given)

@@ -26,6 +26,9 @@ Degrade = Literal["auto", "top-k", "aggregate"]
 #: Above this many entities the overview is aggregated by default (``degrade="auto"``), with the
 #: full graph (its ``max_nodes`` most central entities) written beside it.
 AGGREGATE_ABOVE = 5_000
+#: What sets a collaboration's width: its joint works, or its association strength (joint works over
+#: the product of the two organisations' totals; :mod:`aieco.metrics.association`).
+CollabWeight = Literal["count", "association"]
 #: Where the talent view draws flows: as the data give them, or between places at a level.
 FlowRollup = Literal["as-is", "City", "Region", "Country"]
 
@@ -48,6 +51,23 @@ class ViewBuilder:
         self.measure = measure
         self.top = max(scores.values(), default=0.0) or 1.0
         self.observations = observation_index(eg)
+        #: How collaborations are weighted (a view's ``collaboration`` option).
+        self.collaboration: CollabWeight = "count"
+        self._association: dict[frozenset[str], float] | None = None
+
+    def association(self, u: str, v: str) -> float:
+        """The association strength of a collaborating pair, over every collaboration in the graph."""
+        if self._association is None:
+            import networkx as nx
+
+            from aieco.metrics.association import association_strength
+
+            links = nx.MultiGraph()
+            for a, b, attrs in self.eg.G.edges(data=True):
+                if attrs.get("type") == "COLLABORATES_WITH":
+                    links.add_edge(a, b, weight=float(attrs.get("count") or 1.0))
+            self._association = {frozenset(k): x for k, x in association_strength(links).items()}
+        return self._association.get(frozenset((u, v)), 0.0)
 
     def size(self, node_id: str, *, base: float = 8.0, span: float = 34.0) -> float:
         """Area-true size: the radius grows with the square root of the score."""
@@ -86,6 +106,18 @@ class ViewBuilder:
             "title": edge_title(self.eg, attrs, u, v),
             "width": DEFAULT_EDGE_WIDTH,
         }
+        if kind == "COLLABORATES_WITH" and u != v:  # joint works, or strength once size is accounted for
+            strength = self.association(u, v)
+            count = float(attrs.get("count") or 1.0)
+            width = (
+                1 + 2.5 * min(strength, 4.0)
+                if self.collaboration == "association"
+                else 1 + 1.5 * math.log1p(count)
+            )
+            options |= {
+                "width": round(width, 2),
+                "title": f"{options['title']} · association strength {strength:.2f}",
+            }
         if kind == "TALENT_FLOW":  # every view shows how much talent a flow carries
             if attrs.get("share") is not None:
                 options |= {"label": f"{float(attrs['share']):.0%}", "width": 1.5 + 8 * float(attrs["share"])}

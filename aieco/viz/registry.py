@@ -62,8 +62,8 @@ class ViewSpec:
 
 #: Every view by its CLI name.
 VIEWS: dict[str, ViewSpec] = {
-    "overview": ViewSpec(overview, "network", _SIZED | {"degrade"}),
-    "city": ViewSpec(city_ego, "network", _SIZED | {"city", "depth"}, frozenset({"city"})),
+    "overview": ViewSpec(overview, "network", _SIZED | {"degrade", "collaboration"}),
+    "city": ViewSpec(city_ego, "network", _SIZED | {"city", "depth", "collaboration"}, frozenset({"city"})),
     "talent": ViewSpec(talent_flows, "network", _SIZED | {"level", "lineage"}),
     "plans": ViewSpec(plans, "network", _SIZED | {"plan"}),
     "geo": ViewSpec(geographic, "network", _SIZED),

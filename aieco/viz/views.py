@@ -42,6 +42,7 @@ from aieco.viz.builder import (
     DEFAULT_MAX_NODES,
     DERIVED_VALUES,
     ENTITY_VALUES,
+    CollabWeight,
     Degrade,
     SizeBy,
     ViewName,
@@ -81,6 +82,7 @@ def overview(
     size_by: SizeBy = "pagerank",
     max_nodes: int = DEFAULT_MAX_NODES,
     degrade: Degrade = "auto",
+    collaboration: CollabWeight = "count",
 ) -> EcosystemNetwork:
     """Every entity and relationship, coloured and shaped by type, sized by centrality.
 
@@ -97,13 +99,17 @@ def overview(
         (place, type) group with the number of entities in it; ``"auto"`` (the default)
         aggregates above :data:`~aieco.viz.builder.AGGREGATE_ABOVE` entities and puts the
         full view (top-k) one click away: written beside the page, linked from it.
+    collaboration
+        Collaborations drawn by joint works (``"count"``) or by association strength.
     """
     check_max_nodes(max_nodes)
     scores = view_scores(eg, size_by)
     everything = entities_of(eg)
     if degrade == "auto" and len(everything) > AGGREGATE_ABOVE:
         net = _aggregate_overview(eg, scores, size_by, len(everything))
-        net.companions["full"] = overview(eg, size_by=size_by, max_nodes=max_nodes, degrade="top-k")
+        net.companions["full"] = overview(
+            eg, size_by=size_by, max_nodes=max_nodes, degrade="top-k", collaboration=collaboration
+        )
         net.meta.notices.append(
             "The full graph, its most central entities one by one, is one click away (the link above; "
             "in Python: overview(eg, degrade='top-k'))."
@@ -124,6 +130,7 @@ def overview(
         stats={"entities in graph": f"{total:,}", "sized by": size_by},
     )
     net, b = start_view(eg, meta, kept, total, scores, size_by)
+    b.collaboration = collaboration
     for node in sorted(kept, key=lambda n: (-scores.get(n, 0.0), n)):
         b.entity(node)
     b.relations_among(kept)
@@ -215,6 +222,7 @@ def city_ego(
     depth: int = 2,
     size_by: SizeBy = "pagerank",
     max_nodes: int = DEFAULT_MAX_NODES,
+    collaboration: CollabWeight = "count",
 ) -> EcosystemNetwork:
     """What sits in and around one city: everything within ``depth`` relationships.
 
@@ -229,7 +237,7 @@ def city_ego(
         The city, by id or by any of its names in any script (``合肥``, ``Hefei``…).
     depth
         How many relationships away from the city to go (1–4).
-    size_by, max_nodes
+    size_by, max_nodes, collaboration
         As in :func:`overview`.
     """
     check_max_nodes(max_nodes)
@@ -268,6 +276,7 @@ def city_ego(
         stats={"entities": f"{len(kept):,}", "sized by": size_by},
     )
     net, b = start_view(eg, meta, kept, total, scores, size_by)
+    b.collaboration = collaboration
     b.entity(centre, size=46, borderWidth=4, level=0)
     for node in sorted(kept - {centre}, key=lambda n: (hops[n], -scores.get(n, 0.0), n)):
         b.entity(node)

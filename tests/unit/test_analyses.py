@@ -225,3 +225,46 @@ def test_a_typology_finds_the_groups_built_into_the_places() -> None:
     assert typology(frame, groups=2).k == 2
     with pytest.raises(InvalidArgumentError, match="3 places"):
         typology(frame.head(2))
+
+
+def test_views_draw_collaborations_by_joint_works_or_association_strength(write_table: object) -> None:
+    import aieco
+    from aieco.viz import build_view
+
+    files = [
+        write_table("sources.csv", [{"id": "mine", "title": "Mine", "url": "https://example.org/m"}]),  # type: ignore[operator]
+        write_table(  # type: ignore[operator]
+            "entities.csv",
+            [
+                {"id": n, "type": "University", "name_en": n.upper(), "source": "mine"}
+                for n in ("a", "b", "c")
+            ],
+        ),
+        write_table(  # type: ignore[operator]
+            "relations.csv",
+            [
+                {"from": u, "type": "COLLABORATES_WITH", "to": v, "count": n, "source": "mine"}
+                for u, v, n in (("a", "b", 4), ("a", "c", 1), ("b", "c", 1))
+            ],
+        ),
+    ]
+    eg = aieco.graph_from_files(files)
+
+    def widths(how: str) -> dict[tuple[str, str], float]:
+        net = build_view(eg, "overview", collaboration=how)
+        return {(e["from"], e["to"]): e["width"] for e in net.edges}
+
+    # joint works: 1 + 1.5·ln(1 + c); association strength (1.92, 1.2, 1.2 by hand): 1 + 2.5·AS
+    assert widths("count") == pytest.approx(
+        {
+            ("a", "b"): 1 + 1.5 * math.log(5),
+            ("a", "c"): 1 + 1.5 * math.log(2),
+            ("b", "c"): 1 + 1.5 * math.log(2),
+        },
+        abs=0.01,
+    )
+    assert widths("association") == pytest.approx(
+        {("a", "b"): 1 + 2.5 * 1.92, ("a", "c"): 4.0, ("b", "c"): 4.0}, abs=0.01
+    )
+    titles = [e["title"] for e in build_view(eg, "overview").edges]
+    assert any("association strength 1.92" in t for t in titles)
