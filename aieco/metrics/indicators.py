@@ -137,3 +137,20 @@ def models_by_year(eg: EcosystemGraph, level: str) -> dict[str, dict[int, float]
         if place and year is not None:
             held[place][year].add(m)
     return {place: {y: float(len(ms)) for y, ms in years.items()} for place, years in held.items()}
+
+
+def joint_works_by_year(eg: EcosystemGraph, level: str) -> dict[str, dict[int, float]]:
+    """Per place at ``level``: works its organisations co-authored with another organisation, each
+    year (``COLLABORATES_WITH`` counts; a pair with both ends in the place counts once). The graph
+    holds joint works, not every work an organisation published."""
+    from aieco.graph.containment import place_at_level
+
+    G = eg.G
+    out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for u, v, a in G.edges(data=True):
+        if a.get("type") != "COLLABORATES_WITH" or a.get("year") is None:
+            continue
+        places = {p for p in (place_at_level(G, u, level), place_at_level(G, v, level)) if p}
+        for place in places:
+            out[place][int(a["year"])] += float(a.get("count") or 1.0)
+    return {place: dict(years) for place, years in out.items()}

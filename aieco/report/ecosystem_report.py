@@ -39,7 +39,7 @@ from aieco.metrics.association import association_strength
 from aieco.metrics.bursts import DEFAULT_GAMMA, DEFAULT_S, rising
 from aieco.metrics.corridors import arrivals_by_year
 from aieco.metrics.engines import pick
-from aieco.metrics.indicators import models_by_year, place_indicators
+from aieco.metrics.indicators import joint_works_by_year, models_by_year, place_indicators
 from aieco.metrics.robustness import Normalisation, rank_robustness
 from aieco.metrics.typology import typology
 from aieco.report.centrality_report import (
@@ -154,6 +154,11 @@ def build_ecosystem_report(
     for slug, what, yearly in (
         ("rising", "arriving researchers", arrivals_by_year(source, level)),
         ("rising_models", "AI models released", models_by_year(source, level)),
+        (
+            "rising_works",
+            "joint works (co-authored with another organisation)",
+            joint_works_by_year(source, level),
+        ),
     ):
         rows = rising(yearly, s=burst_s, gamma=burst_gamma)
         if not rows:

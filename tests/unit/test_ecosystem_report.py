@@ -146,3 +146,24 @@ def test_rising_models_from_release_years() -> None:
     assert yearly["hz"] == {y: float(n) for y, n in hz.items()}
     found = [(r["place"], r["burst_start"], r["burst_end"]) for r in rising(yearly)]
     assert found == [("hz", 2022, 2023)]  # Hangzhou's share leaps from a tenth to over a half
+
+
+def test_joint_works_by_year_by_hand() -> None:
+    import networkx as nx
+
+    from aieco.graph.ecosystem import EcosystemGraph
+    from aieco.metrics.indicators import joint_works_by_year
+
+    G = nx.MultiDiGraph()
+    for city in ("bj", "sh"):
+        G.add_node(city, type="City")
+    for org, city in (("thu", "bj"), ("pku", "bj"), ("sjtu", "sh")):
+        G.add_node(org, type="University")
+        G.add_edge(org, city, type="LOCATED_IN")
+    G.add_edge("thu", "pku", type="COLLABORATES_WITH", count=5, year=2020)  # inside Beijing: once
+    G.add_edge("thu", "sjtu", type="COLLABORATES_WITH", count=2, year=2020)  # both cities
+    G.add_edge("pku", "sjtu", type="COLLABORATES_WITH", count=3, year=2021)
+    assert joint_works_by_year(EcosystemGraph(G), "City") == {
+        "bj": {2020: 7.0, 2021: 3.0},
+        "sh": {2020: 2.0, 2021: 3.0},
+    }
