@@ -1,8 +1,11 @@
 """Rules for text in the data: what may be stored, and how it is shown safely elsewhere.
 
 * **Stored** (:func:`clean_text`): control characters other than tab and newline are refused
-  (a NUL or an ESC in a name is corruption or an attack, and XML cannot hold most of them);
-  Windows (CR LF) and old-Mac (CR) line ends inside a cell become LF.
+  (a NUL or an ESC in a name is corruption or an attack, and XML cannot hold most of them), and
+  so are lone surrogates (no UTF-8 can encode them) and the non-characters U+FFFE and U+FFFF
+  (not well-formed XML), and text longer than :data:`MAX_TEXT` characters (Python's CSV reader
+  stops at 131,072 a cell): whatever aieco stores, every format it writes can hold and its readers
+  read back. Windows (CR LF) and old-Mac (CR) line ends inside a cell become LF.
 * **Terminals** (:func:`visible_controls`): any control character that reaches a terminal is
   shown as a ``\\xNN`` escape, so it cannot move the cursor, clear the screen or retitle it.
 * **Spreadsheets** (:func:`spreadsheet_safe` / :func:`from_spreadsheet`): a CSV cell that a
@@ -26,8 +29,11 @@ import math
 import re
 from collections.abc import Iterable
 
-#: Control characters refused in stored text (tab and newline are allowed).
-_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters refused in stored text: control characters (tab and newline are allowed), lone
+#: surrogates, and the non-characters U+FFFE and U+FFFF.
+REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+#: The longest text stored in one field (characters).
+MAX_TEXT = 100_000
 #: Control characters shown as escapes on a terminal (all of C0, DEL and C1).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
@@ -42,12 +48,20 @@ def clean_text(value: str) -> str:
     ValueError
         Naming the first refused character and its position.
     """
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"text of {len(value):,} characters is longer than the {MAX_TEXT:,} allowed")
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _REFUSED.search(text)
+    bad = REFUSED.search(text)
     if bad:
-        raise ValueError(
-            f"control character U+{ord(bad.group(0)):04X} at position {bad.start() + 1} is not allowed"
+        code = ord(bad.group(0))
+        what = (
+            "lone surrogate"
+            if 0xD800 <= code <= 0xDFFF
+            else "non-character"
+            if code >= 0xFFFE
+            else "control character"
         )
+        raise ValueError(f"{what} U+{code:04X} at position {bad.start() + 1} is not allowed")
     return text
 
 

@@ -62,7 +62,7 @@ from aieco.graph.schema import (
     RELATION_FIELDS,
     RelType,
 )
-from aieco.graph.text import from_spreadsheet
+from aieco.graph.text import MAX_TEXT, REFUSED, from_spreadsheet
 
 #: Tables with fewer data rows than this are read row by row (the same result, less machinery).
 COLUMN_WISE_FROM_ROWS = 20_000
@@ -74,7 +74,8 @@ _GEO_TYPE_NAMES = frozenset(t.value for t in GEO_TYPES)
 _PERIOD_TYPE_NAMES = frozenset(t.value for t in PERIOD_TYPES)
 #: Control characters the models refuse, and CR (which the models turn into LF): a cell holding
 #: one is flagged
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: What clean_text refuses (one pattern for both paths); a cell longer than MAX_TEXT is refused too.
+_CONTROL = REFUSED
 _INT_RE = re.compile(r"\d{1,18}")
 _FLOAT_RE = re.compile(r"\d{1,15}(\.\d{0,15})?|\.\d{1,15}")
 _SIGNED_FLOAT_RE = re.compile(r"-?(\d{1,15}(\.\d{0,15})?|\.\d{1,15})")
@@ -226,7 +227,7 @@ def _read_cells(
         lines_in_file = _line_count(text)
         if '"' in text and _strictly_parsed(text) != lines_in_file:
             return None
-        controls = _CONTROL.search(text.replace("\r\n", "\n")) is not None
+        controls = _CONTROL.search(text.replace("\r\n", "\n")) is not None or len(text) > MAX_TEXT
         # whole-text tests that rule out per-cell work: a cell that starts with the spreadsheet
         # guard or (the first one) with "#", quoted or not (each may say yes when no cell does)
         guards = _cell_may_start(text, "'", first_only=False)
@@ -282,7 +283,7 @@ def _read_cells(
     flag = np.zeros(len(lines), dtype=bool)
     if controls:
         for col in used:
-            flag |= _flag_values(cells[col], lambda v: _CONTROL.search(v) is not None)
+            flag |= _flag_values(cells[col], lambda v: _CONTROL.search(v) is not None or len(v) > MAX_TEXT)
     return cells, lines, padded_cells, flag
 
 

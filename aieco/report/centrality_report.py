@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -437,9 +438,15 @@ def _environment() -> Any:
 
 
 def _markdown_text(value: Any) -> str:
-    """Text safe inside a Markdown table: no raw HTML, no column breaks."""
-    text = str(value)
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " ")):
+    """Text safe inside a Markdown table: no raw HTML, no column breaks, and no Markdown of its own
+    (a name like ``![x](http://…/beacon.png)`` or ``[x](http://…)`` stays text: no remote image, no
+    link).
+
+    >>> print(_markdown_text("![b](http://x/b.png) <img src=x> a|b"))
+    \\!\\[b\\]\\(http://x/b.png\\) &lt;img src=x&gt; a\\|b
+    """
+    text = re.sub(r"([\\`*_\[\]()!#~|])", r"\\\1", str(value))
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\n", " ")):
         text = text.replace(char, entity)
     return text
 

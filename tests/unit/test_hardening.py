@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import xml.dom.minidom
 from pathlib import Path
 
@@ -226,6 +227,29 @@ def test_aieco_replaces_its_own_outputs_but_not_edited_ones(tmp_path: Path) -> N
     page.write_text(page.read_text(encoding="utf-8") + "<!-- my edit -->", encoding="utf-8")
     assert "changed since" in one_line_failure(runner.invoke(app, ["viz", "plans", "-o", str(page)]))
     assert page.read_text(encoding="utf-8").endswith("<!-- my edit -->")
+
+
+def test_report_md_keeps_markdown_in_data_as_text(tmp_path: Path) -> None:
+    # a name that Markdown would render as a remote image (a tracking beacon) or a link (phishing)
+    beacon, phish = "![x](http://evil.example/beacon.png)", "[Official site](http://evil.example/phish)"
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "sources.csv").write_text(SOURCE, encoding="utf-8")
+    (data / "entities.csv").write_text(
+        f'id,type,name_en,source\na,City,"{beacon}",s1\nb,Region,"{phish} <img src=x>",s1\n', encoding="utf-8"
+    )
+    (data / "relations.csv").write_text("from,type,to,source\na,LOCATED_IN,b,s1\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "centrality", "-d", str(data), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.stderr
+    md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    import markdown_it
+
+    html = markdown_it.MarkdownIt().enable("table").render(md)
+    assert "evil.example/beacon.png" in md  # the name is there, as text
+    assert 'evil.example/beacon.png"' not in html  # no image fetched from it
+    assert "<img src=x" not in html
+    assert 'href="http://evil.example' not in html
+    assert all(src.startswith("top_") for src in re.findall(r'<img src="([^"]+)"', html))
 
 
 # ---- nothing half-written ----------------------------------------------------------
