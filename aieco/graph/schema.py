@@ -81,6 +81,8 @@ PLACE_TYPES: frozenset[NodeType] = frozenset({NodeType.COUNTRY, NodeType.REGION,
 ORG_TYPES: frozenset[NodeType] = frozenset(
     {NodeType.UNIVERSITY, NodeType.RESEARCH_LAB, NodeType.COMPANY, NodeType.GOVERNMENT_BODY}
 )
+#: The organisation types' values, as the graph stores them in ``type``.
+ORG_VALUES: frozenset[str] = frozenset(t.value for t in ORG_TYPES)
 SITE_TYPES: frozenset[NodeType] = frozenset({NodeType.PARK, NodeType.COMPUTE_CENTER})
 #: Every node type that is an entity (not a source document, not an observation).
 ENTITY_TYPES: frozenset[NodeType] = frozenset(NodeType) - {NodeType.SOURCE, NodeType.OBSERVATION}

@@ -23,9 +23,34 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
+
+
+def collaboration_links(G: nx.MultiDiGraph, *, keep: Callable[[Any], bool] | None = None) -> nx.MultiGraph:
+    """The graph's ``COLLABORATES_WITH`` relationships as an undirected multigraph weighted by joint
+    works (a relationship's ``count``, else 1); with ``keep``, only those whose two ends it keeps."""
+    links = nx.MultiGraph()
+    for u, v, a in G.edges(data=True):
+        if a.get("type") == "COLLABORATES_WITH" and (keep is None or (keep(u) and keep(v))):
+            links.add_edge(u, v, weight=float(a.get("count") or 1.0))
+    return links
+
+
+def pair_weights(G: nx.Graph, *, weight: str = "weight") -> dict[tuple[Any, Any], float]:
+    """Each linked pair's total weight (undirected, parallel edges added, self-loops left out),
+    keyed ``(u, v)`` in the order first met."""
+    total: dict[frozenset[Any], float] = defaultdict(float)
+    order: dict[frozenset[Any], tuple[Any, Any]] = {}
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        key = frozenset((u, v))
+        total[key] += float(data.get(weight, 1.0) or 0.0)
+        order.setdefault(key, (u, v))
+    return {order[key]: c for key, c in total.items()}
 
 
 def association_strength(G: nx.Graph, *, weight: str = "weight") -> dict[tuple[Any, Any], float]:
@@ -42,21 +67,13 @@ def association_strength(G: nx.Graph, *, weight: str = "weight") -> dict[tuple[A
     -------
     ``{(u, v): AS}`` for each pair linked in ``G`` (``u``, ``v`` in the order first met).
     """
-    pair: dict[frozenset[Any], float] = defaultdict(float)
-    order: dict[frozenset[Any], tuple[Any, Any]] = {}
-    for u, v, data in G.edges(data=True):
-        if u == v:
-            continue
-        key = frozenset((u, v))
-        pair[key] += float(data.get(weight, 1.0) or 0.0)
-        order.setdefault(key, (u, v))
+    pairs = pair_weights(G, weight=weight)
     total: dict[Any, float] = defaultdict(float)
-    for key, c in pair.items():
-        for node in key:
-            total[node] += c
-    m = sum(pair.values())
-    out = {}
-    for key, c in pair.items():
-        u, v = order[key]
-        out[(u, v)] = 2 * m * c / (total[u] * total[v]) if total[u] and total[v] else 0.0
-    return out
+    for (u, v), c in pairs.items():
+        total[u] += c
+        total[v] += c
+    m = sum(pairs.values())
+    return {
+        (u, v): 2 * m * c / (total[u] * total[v]) if total[u] and total[v] else 0.0
+        for (u, v), c in pairs.items()
+    }

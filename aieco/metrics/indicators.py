@@ -30,7 +30,7 @@ import pandas as pd
 
 from aieco.graph.containment import members_by_place
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.schema import ORG_TYPES, NodeType
+from aieco.graph.schema import ORG_VALUES, NodeType
 from aieco.metrics.corridors import circulation
 
 INDICATORS: tuple[str, ...] = (
@@ -46,7 +46,6 @@ INDICATORS: tuple[str, ...] = (
     "collaborations",
     "listings",
 )
-_ORGS = frozenset(t.value for t in ORG_TYPES)
 _SITES = frozenset({NodeType.PARK.value, NodeType.COMPUTE_CENTER.value})
 _LINKS = frozenset({"COLLABORATES_WITH", "PARTNERS_WITH"})
 
@@ -74,7 +73,7 @@ def place_indicators(
     for place, held in members.items():
         for node in held:
             kind = G.nodes[node].get("type")
-            if kind in _ORGS:
+            if kind in ORG_VALUES:
                 r = row(place)
                 r["organisations"] += 1
                 r["companies"] += kind == NodeType.COMPANY.value

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.schema import GOVERNMENT_SIDE_TYPES, ORG_TYPES
+from aieco.graph.schema import GOVERNMENT_SIDE_TYPES, ORG_VALUES
 from aieco.queries.base import Param, Query, as_frame
 from aieco.queries.nxcommon import name, place_at_level, relationships
 
@@ -179,8 +179,6 @@ GOV_PAIRS = Query(
     examples=({"company": "iflytek"}, {"company": "baidu"}),
 )
 
-ORGANISATIONS = frozenset(t.value for t in ORG_TYPES)
-
 
 def _co_membership(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     G = eg.G
@@ -189,13 +187,11 @@ def _co_membership(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
         if (
             a["type"] in ("LISTED_IN", "MEMBER_OF")
             and G.nodes[v]["type"] == "Ranking"
-            and G.nodes[u]["type"] in ORGANISATIONS
+            and G.nodes[u]["type"] in ORG_VALUES
         ):
             groups[v].add(u)
         elif (
-            a["type"] in PLAN_RELATIONS
-            and G.nodes[u]["type"] == "Plan"
-            and G.nodes[v]["type"] in ORGANISATIONS
+            a["type"] in PLAN_RELATIONS and G.nodes[u]["type"] == "Plan" and G.nodes[v]["type"] in ORG_VALUES
         ):
             groups[u].add(v)
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)

@@ -27,15 +27,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
 from aieco.graph.containment import place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.projection import PROJECTIONS, graph_as_of, project
-from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, NameScript
+from aieco.graph.schema import ORG_VALUES, PLACE_LEVELS, NameScript
 from aieco.metrics import centrality as C
-from aieco.metrics.association import association_strength
+from aieco.metrics.association import association_strength, collaboration_links, pair_weights
 from aieco.metrics.bursts import DEFAULT_GAMMA, DEFAULT_S, rising
 from aieco.metrics.corridors import arrivals_by_year
 from aieco.metrics.engines import pick
@@ -55,7 +54,6 @@ logger = logging.getLogger(__name__)
 
 Script = NameScript
 _PLURAL = {"City": "Cities", "Region": "Regions", "Country": "Countries"}
-_ORGS = frozenset(t.value for t in ORG_TYPES)
 #: The index that ranks places unless the user gives one: every indicator that varies, alike.
 DEFAULT_INDEX: dict[str, float] = {
     "organisations": 1.0,
@@ -199,7 +197,7 @@ def _organisations(
     top: int,
 ) -> Table:
     G = eg.G
-    orgs = [n for n in pagerank if G.nodes[n].get("type") in _ORGS]
+    orgs = [n for n in pagerank if G.nodes[n].get("type") in ORG_VALUES]
     ranked = sorted(orgs, key=lambda n: (-pagerank[n], n))[:top]
     rows = []
     for i, n in enumerate(ranked, start=1):
@@ -295,36 +293,21 @@ def _places(
     report.charts.append(
         Chart(
             "places_index",
-            f"{level}s by the index",
-            bar_chart(list(head["name"]), list(head["index"]), f"{level}s by the index", "index"),
+            f"{_PLURAL[level]} by the index",
+            bar_chart(list(head["name"]), list(head["index"]), f"{_PLURAL[level]} by the index", "index"),
         )
     )
 
 
 def _collaboration(eg: EcosystemGraph, name: Any, top: int) -> Table | None:
     G = eg.G
-    links = nx.MultiGraph()
-    for u, v, a in G.edges(data=True):
-        if (
-            a.get("type") == "COLLABORATES_WITH"
-            and G.nodes[u].get("type") in _ORGS
-            and G.nodes[v].get("type") in _ORGS
-        ):
-            links.add_edge(u, v, weight=float(a.get("count") or 1.0))
+    links = collaboration_links(G, keep=lambda n: G.nodes[n].get("type") in ORG_VALUES)
     if links.number_of_edges() == 0:
         return None
-    strength = association_strength(links)
-    raw: dict[frozenset[str], float] = {}
-    for u, v, w in links.edges(data="weight"):
-        raw[frozenset((u, v))] = raw.get(frozenset((u, v)), 0.0) + float(w)
+    joint = pair_weights(links)
     rows = [
-        {
-            "a": name(u),
-            "b": name(v),
-            "association_strength": round(s, 4),
-            "co_occurrences": raw[frozenset((u, v))],
-        }
-        for (u, v), s in strength.items()
+        {"a": name(u), "b": name(v), "association_strength": round(s, 4), "co_occurrences": joint[(u, v)]}
+        for (u, v), s in association_strength(links).items()
     ]
     frame = pd.DataFrame(rows).sort_values(["association_strength", "co_occurrences"], ascending=False)
     return Table(

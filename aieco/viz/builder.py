@@ -58,14 +58,9 @@ class ViewBuilder:
     def association(self, u: str, v: str) -> float:
         """The association strength of a collaborating pair, over every collaboration in the graph."""
         if self._association is None:
-            import networkx as nx
+            from aieco.metrics.association import association_strength, collaboration_links
 
-            from aieco.metrics.association import association_strength
-
-            links = nx.MultiGraph()
-            for a, b, attrs in self.eg.G.edges(data=True):
-                if attrs.get("type") == "COLLABORATES_WITH":
-                    links.add_edge(a, b, weight=float(attrs.get("count") or 1.0))
+            links = collaboration_links(self.eg.G)
             self._association = {frozenset(k): x for k, x in association_strength(links).items()}
         return self._association.get(frozenset((u, v)), 0.0)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -109,7 +110,6 @@ def geographic(
             "Drag to pan, scroll to zoom."
         ),
         stats={"cities placed": len(located), "around them": f"{len(kept) - len(located):,}"},
-        physics=False,
     )
     if unplaced:
         meta.notices.append(
@@ -245,6 +245,7 @@ def _flow_map(
     if not raw:
         return [], 0
 
+    @cache  # each end is asked three times: every year, each year, and whether it is on the map
     def place_of(node: str) -> str | None:
         """The node if it has a position, else the nearest positioned place holding it (never a
         finer one: a country does not become the region of Europe)."""

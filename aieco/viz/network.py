@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,10 +49,9 @@ class ViewMeta:
     links: list[tuple[str, str]] = field(default_factory=list)
     #: Statistics shown under the title, e.g. ``{"entities shown": 120}``.
     stats: dict[str, Any] = field(default_factory=dict)
-    physics: bool = True
 
 
-def _vis_options(*, physics: bool, directed: bool, n_nodes: int) -> dict[str, Any]:
+def _vis_options(*, directed: bool, n_nodes: int) -> dict[str, Any]:
     options: dict[str, Any] = {
         "autoResize": True,
         "interaction": {
@@ -71,7 +71,7 @@ def _vis_options(*, physics: bool, directed: bool, n_nodes: int) -> dict[str, An
         },
         # positions come from Python (EcosystemNetwork.place): nothing moves after the first frame
         "layout": {"improvedLayout": False},
-        "physics": {"enabled": physics},
+        "physics": {"enabled": False},
     }
     return options
 
@@ -87,18 +87,19 @@ FLOWS_LISTED = 15
 PAINTED_EDGES_ABOVE = 20_000
 
 
-class PageOutput:
+class PageOutput(ABC):
     """Writing, notebook display and opening in a browser, for any page of a view (one whole
     self-contained HTML file from ``to_html``)."""
 
     meta: ViewMeta
 
-    def to_html(self) -> str:  # pragma: no cover - every page defines it
-        raise NotImplementedError
+    @abstractmethod
+    def to_html(self) -> str:
+        """The whole page, self-contained."""
 
+    @abstractmethod
     def summary(self) -> str:
         """What the page holds, in a few words (the CLI and the dashboard say it)."""
-        raise NotImplementedError
 
     #: Pages written beside this one, by the suffix of their file name (``overview-full.html``).
     companions: dict[str, PageOutput]
@@ -215,7 +216,6 @@ class EcosystemNetwork(PageOutput, Network):  # type: ignore[misc]
     def vis_options(self) -> dict[str, Any]:
         """The vis-network options of this view."""
         return _vis_options(
-            physics=self.meta.physics,
             directed=self.directed,
             n_nodes=len(self.nodes),
         )
@@ -237,11 +237,10 @@ class EcosystemNetwork(PageOutput, Network):  # type: ignore[misc]
         ]
 
     def place(self) -> None:
-        """Fix every node's position in Python and turn physics off (once; a view whose nodes
-        all have coordinates keeps them): levels in columns (:func:`~aieco.viz.layout.columns`)
+        """Fix every node's position in Python (once; a view whose nodes all have coordinates keeps
+        them; the page never runs physics): levels in columns (:func:`~aieco.viz.layout.columns`)
         for a hierarchical view, else :func:`~aieco.viz.layout.arrange`."""
         if all("x" in n and "y" in n for n in self.nodes):
-            self.meta.physics = False
             return
         from aieco.viz.layout import arrange, columns
 
@@ -256,7 +255,6 @@ class EcosystemNetwork(PageOutput, Network):  # type: ignore[misc]
         for node in self.nodes:
             if node["id"] in positions:
                 node["x"], node["y"] = positions[node["id"]]
-        self.meta.physics = False
         if len(self.nodes) > FULL_TOOLTIPS_UP_TO:
             for node in self.nodes:
                 node.pop("tooltip", None)

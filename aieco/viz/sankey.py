@@ -30,6 +30,7 @@ from aieco.graph.containment import place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.projection import valid_years
 from aieco.graph.schema import RelType
+from aieco.metrics.corridors import Count
 from aieco.viz.builder import FlowRollup
 from aieco.viz.elements import label_of
 from aieco.viz.network import PageOutput, ViewMeta, content_security_policy, environment
@@ -173,7 +174,7 @@ def corridors(
     place at the level, flows inside one place, flows outside the period)."""
     G = eg.G
     skipped: dict[str, int] = defaultdict(int)
-    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    counts: dict[tuple[str, str], Count] = defaultdict(Count)  # each researcher once per corridor
     bands: dict[tuple[str, str], Band] = {}
     for u, v, a in G.edges(data=True):
         if a.get("type") != RelType.TALENT_FLOW.value:
@@ -198,19 +199,14 @@ def corridors(
             skipped[f"inside one {level}"] += 1
             continue
         band = bands.setdefault((pu, pv), Band(pu, pv, 0.0, (start, end), []))
-        lo, hi = band.years
-        band.years = (
-            min(y for y in (lo, start) if y is not None) if lo is not None or start is not None else None,
-            max(y for y in (hi, end) if y is not None) if hi is not None or end is not None else None,
-        )
+        firsts = [y for y in (band.years[0], start) if y is not None]
+        lasts = [y for y in (band.years[1], end) if y is not None]
+        band.years = (min(firsts, default=None), max(lasts, default=None))
         if a.get("source") and a["source"] not in band.sources:
             band.sources.append(str(a["source"]))
-        if a.get("researchers"):
-            keys[(pu, pv)].update(a["researchers"])
-        else:
-            band.count += float(a["count"])
-    for corridor, found in keys.items():
-        bands[corridor].count += len(found)
+        counts[(pu, pv)].add(a)
+    for corridor, count in counts.items():
+        bands[corridor].count = count.n
     return bands, dict(skipped)
 
 
@@ -260,7 +256,6 @@ def sankey(
             "researchers in them": f"{sum(b.count for b in kept):,.0f}",
             "level": level,
         },
-        physics=False,
     )
     if len(ranked) > len(kept):
         rest = ranked[len(kept) :]

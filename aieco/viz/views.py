@@ -36,7 +36,7 @@ from typing import Any
 from aieco.errors import ViewError
 from aieco.graph.containment import CONTAINMENT, place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.schema import ORG_TYPES, PLACE_LEVELS, PLACE_TYPES, NodeType, RelType
+from aieco.graph.schema import PLACE_LEVELS, PLACE_TYPES, NodeType, RelType
 from aieco.viz.builder import (
     AGGREGATE_ABOVE,
     DEFAULT_MAX_NODES,
@@ -72,7 +72,6 @@ __all__ = [
 ]
 
 _PLACE_VALUES = frozenset(t.value for t in PLACE_TYPES)
-_ORG_VALUES = frozenset(t.value for t in ORG_TYPES)
 
 
 # ---- overview ------------------------------------------------------------------------

@@ -186,24 +186,19 @@ def row(name: str, m: dict[str, Any]) -> str:
 
 
 def main(paths: list[str]) -> None:  # pragma: no cover - a tool for the closing note
-    import time
-
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM_ARGS
+    from tests.browser.conftest import CHROMIUM_ARGS, _chromium
+    from tests.browser.test_views_browser import wait_ready
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
         for path in paths:
             context = browser.new_context(offline=True, viewport={"width": 1600, "height": 1000})
             context.add_init_script(TEXT_RECORDER)
             page = context.new_page()
             page.goto(Path(path).resolve().as_uri())
-            deadline = time.monotonic() + 120
-            while not page.evaluate("!!(window.aiecoReady && window.aiecoReady.stabilized !== null)"):
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"{path}: not ready")
-                time.sleep(0.1)
+            wait_ready(page, timeout=120)
             page.evaluate("window.aiecoFit ? window.aiecoFit() : network.fit()")
             page.wait_for_timeout(300)
             m = measure(snapshot(page))

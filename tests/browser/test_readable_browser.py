@@ -90,7 +90,9 @@ def test_labels_keep_their_screen_size_when_zooming(pages: dict[str, Path], meas
         page.evaluate(f"network.moveTo({{scale: {scale}}})")
         page.wait_for_timeout(200)
         sizes.append(sorted({round(t["px"], 1) for t in snapshot(page)["texts"]}))
-    assert sizes[0] == sizes[1] == sizes[2] == [12.0, 13.0] or all(set(s) <= {12.0, 13.0} for s in sizes)
+    # the same screen sizes at every zoom: 12 px, 13 px for the most important (no edge label on
+    # a view of 456 edges)
+    assert all(s and set(s) <= {12.0, 13.0} for s in sizes), sizes
 
 
 def test_the_play_button_walks_the_years(pages: dict[str, Path], measured_page: Any) -> None:
