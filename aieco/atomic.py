@@ -9,7 +9,18 @@ Operating-system errors become :class:`~aieco.errors.ExportError` naming the tar
 Each folder aieco writes into gets a small manifest, ``.aieco-written.json``, with the name and
 SHA-256 of every file aieco wrote there. An existing file may be replaced only when the
 manifest lists it with its current content (aieco wrote it and nobody changed it since), or
-when the caller passes ``force=True`` (``--force`` on the command line).
+when the caller passes ``force=True`` (``--force`` on the command line). The manifest is
+updated under an exclusive lock on its folder (``flock``), so concurrent writers into one
+folder never lose each other's entries.
+
+A multi-file output (a table set, a report, a dashboard) is written inside :func:`file_set`:
+every file is first written whole into a hidden staging folder (``.aieco-stage-<pid>-…``); only
+when all of them are complete are they moved into place, under the folder lock, with the set
+recorded as *pending* in the manifest until the last move. So an interrupted or failing run
+(an error, a full disk, Ctrl-C, ``kill -9`` while writing) leaves the previous output as it
+was; a run killed in the instant of the moves leaves a pending record that
+:func:`interrupted_write` reports (``aieco load`` refuses such a folder) and that the next run of
+the same output replaces.
 
 Examples
 --------
@@ -29,12 +40,16 @@ aieco.errors.ExportError: ...mine.txt exists and aieco did not write it ...
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aieco.errors import ExportError
 
@@ -42,6 +57,38 @@ from aieco.errors import ExportError
 TMP_SUFFIX = ".aieco-tmp"
 #: The manifest of the files aieco wrote in a folder.
 MANIFEST_NAME = ".aieco-written.json"
+#: Prefix of the staging folders of :func:`file_set` (inside the output folder, hidden).
+STAGE_PREFIX = ".aieco-stage-"
+
+
+@dataclass
+class _Set:
+    root: Path
+    stage: Path
+    #: staged file → its digest, by path relative to ``root``
+    files: dict[Path, str] = field(default_factory=dict)
+
+
+_ACTIVE: contextvars.ContextVar[_Set | None] = contextvars.ContextVar("aieco_file_set", default=None)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` (re-opened if it was replaced meanwhile)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock, one writer at a time
+        yield
+        return
+    while True:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_ino == os.stat(folder).st_ino:
+                yield
+                return
+        finally:
+            os.close(fd)  # closing releases the lock
 
 
 def _digest(path: Path) -> str:
@@ -52,35 +99,65 @@ def _digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _manifest(folder: Path) -> dict[str, str]:
+def _payload(folder: Path) -> dict[str, Any]:
     try:
         payload = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
-    files = payload.get("files") if isinstance(payload, dict) else None
-    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def _str_map(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    return _str_map(_payload(folder).get("files"))
+
+
+def _pending(folder: Path) -> dict[str, Any]:
+    pending = _payload(folder).get("pending")
+    return pending if isinstance(pending, dict) else {}
 
 
 def written_by_aieco(path: str | Path) -> bool:
-    """Tell whether aieco wrote ``path`` and it has not changed since."""
+    """Tell whether aieco wrote ``path`` and it has not changed since (a file of an
+    interrupted set counts as aieco's)."""
     target = Path(path)
-    recorded = _manifest(target.parent).get(target.name)
+    pending = _str_map(_pending(target.parent).get("files"))
+    known = {_manifest(target.parent).get(target.name), pending.get(target.name)}
+    known.discard(None)
     try:
-        return recorded is not None and target.is_file() and _digest(target) == recorded
+        return bool(known) and target.is_file() and _digest(target) in known
     except OSError:
         return False
 
 
-def _record(path: Path) -> None:
-    folder = path.parent
-    files = _manifest(folder)
-    files[path.name] = _digest(path)
-    text = json.dumps({"written_by": "aieco", "files": dict(sorted(files.items()))}, indent=1)
+def _write_manifest(folder: Path, files: dict[str, str], pending: dict[str, Any] | None = None) -> None:
+    payload: dict[str, Any] = {"written_by": "aieco", "files": dict(sorted(files.items()))}
+    if pending:
+        payload["pending"] = pending
     fd, tmp_name = tempfile.mkstemp(prefix=f".{MANIFEST_NAME}.", suffix=TMP_SUFFIX, dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text + "\n")
-    os.chmod(tmp_name, 0o644)
-    os.replace(tmp_name, folder / MANIFEST_NAME)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(payload, indent=1) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, folder / MANIFEST_NAME)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+
+
+def _record(path: Path, digest: str | None = None) -> None:
+    """Add ``path`` to its folder's manifest (the caller holds the folder lock)."""
+    folder = path.parent
+    payload = _payload(folder)
+    files = _str_map(payload.get("files"))
+    files[path.name] = digest or _digest(path)
+    pending = payload.get("pending") if isinstance(payload.get("pending"), dict) else None
+    _write_manifest(folder, files, pending)
 
 
 def _check_overwrite(path: Path, force: bool) -> None:
@@ -157,7 +234,9 @@ def ensure_folder(folder: str | Path) -> Path:
 def atomic_path(target: str | Path, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target``, on failure it is removed.
 
-    An existing ``target`` that aieco did not write is refused unless ``force``.
+    An existing ``target`` that aieco did not write is refused unless ``force``. Inside a
+    :func:`file_set` covering ``target``, the file goes to the set's staging folder and appears
+    with the rest of the set.
 
     Raises
     ------
@@ -168,9 +247,11 @@ def atomic_path(target: str | Path, *, force: bool = False) -> Iterator[Path]:
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder, not a file")
     _check_overwrite(path, force)
-    ensure_folder(path.parent)
+    active = _ACTIVE.get()
+    rel = _inside(active, path)
+    where = ensure_folder(path.parent if active is None or rel is None else (active.stage / rel).parent)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=where)
         os.close(fd)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {describe_os_error(exc)}") from exc
@@ -178,13 +259,146 @@ def atomic_path(target: str | Path, *, force: bool = False) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        _record(path)
+        if active is not None and rel is not None:
+            active.files[rel] = _digest(tmp)
+            os.replace(tmp, active.stage / rel)
+        else:
+            with _locked(path.parent):
+                os.replace(tmp, path)
+                _record(path)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {describe_os_error(exc)}") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _inside(active: _Set | None, path: Path) -> Path | None:
+    if active is None:
+        return None
+    full = path.parent.resolve() / path.name
+    return full.relative_to(active.root) if full.is_relative_to(active.root) else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # pragma: no cover - another user's process
+        return True
+    return True
+
+
+def _stage_pid(name: str) -> int | None:
+    digits = name.removeprefix(STAGE_PREFIX).split("-", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def _clear_stale_stages(root: Path) -> None:
+    """Remove staging folders of aieco runs that died (``kill -9``) before their moves."""
+    with contextlib.suppress(OSError):
+        for entry in root.iterdir():
+            pid = _stage_pid(entry.name) if entry.name.startswith(STAGE_PREFIX) else None
+            if pid is not None and pid != os.getpid() and not _alive(pid):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def file_set(folder: str | Path) -> Iterator[Path]:
+    """Write several files under ``folder`` as one output: all appear, or none changes.
+
+    Every :func:`atomic_path` (and so :func:`write_text`, :func:`write_bytes`) aimed inside
+    ``folder`` during the block is written to a staging folder; when the block ends without an
+    error the files are moved into place under the folder's lock, the set recorded as pending
+    in each folder's manifest until the last move. On any error or interruption the staging
+    folder is removed and ``folder`` is left as it was. Nested calls join the outer set.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "tables"
+    >>> try:
+    ...     with file_set(out):
+    ...         _ = write_text(out / "a.csv", "x")
+    ...         raise RuntimeError("the disk is full")
+    ... except RuntimeError:
+    ...     pass
+    >>> sorted(p.name for p in out.iterdir())
+    []
+    >>> with file_set(out):
+    ...     _ = write_text(out / "a.csv", "x"); _ = write_text(out / "b.csv", "y")
+    >>> sorted(p.name for p in out.iterdir())
+    ['.aieco-written.json', 'a.csv', 'b.csv']
+    """
+    active = _ACTIVE.get()
+    root = ensure_folder(folder).resolve()
+    if active is not None and root.is_relative_to(active.root):
+        yield root
+        return
+    _clear_stale_stages(root)
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=root))
+    except OSError as exc:
+        raise ExportError(f"cannot write into {root}: {describe_os_error(exc)}") from exc
+    current = _Set(root, stage)
+    token = _ACTIVE.set(current)
+    try:
+        try:
+            yield root
+        finally:
+            _ACTIVE.reset(token)
+        _commit(current)
+    except OSError as exc:
+        raise ExportError(f"cannot write into {root}: {describe_os_error(exc)}") from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _commit(current: _Set) -> None:
+    by_folder: dict[Path, dict[str, str]] = {}
+    for rel, digest in current.files.items():
+        by_folder.setdefault(rel.parent, {})[rel.name] = digest
+    leftovers: dict[Path, dict[str, Any]] = {}
+    with _locked(current.root):
+        for rel_dir, names in by_folder.items():
+            folder = ensure_folder(current.root / rel_dir)
+            earlier = _pending(folder)  # an interrupted set: what this one does not rewrite stays flagged
+            left = {k: v for k, v in _str_map(earlier.get("files")).items() if k not in names}
+            if left:
+                leftovers[rel_dir] = {**earlier, "files": left}
+            _write_manifest(
+                folder,
+                _manifest(folder),
+                {"set": current.stage.name.removeprefix(STAGE_PREFIX), "pid": os.getpid(), "files": names},
+            )
+        for rel_dir, names in by_folder.items():
+            for name in names:
+                os.replace(current.stage / rel_dir / name, current.root / rel_dir / name)
+        for rel_dir, names in by_folder.items():
+            folder = current.root / rel_dir
+            _write_manifest(folder, {**_manifest(folder), **names}, leftovers.get(rel_dir))
+
+
+def interrupted_write(path: str | Path) -> str | None:
+    """Why ``path`` (a file, or a folder of tables) may hold files of two different writes: an
+    aieco set whose moves were interrupted, or one being moved right now; ``None`` if whole.
+
+    >>> import tempfile
+    >>> interrupted_write(tempfile.mkdtemp()) is None
+    True
+    """
+    target = Path(path)
+    folder = target if target.is_dir() else target.parent
+    pending = _pending(folder)
+    names = _str_map(pending.get("files"))
+    if not names or (not target.is_dir() and target.name not in names):
+        return None
+    pid = pending.get("pid")
+    if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+        return f"{folder}: aieco (process {pid}) is writing these files right now; wait for it to finish"
+    return (
+        f"{folder}: an aieco write was interrupted while moving its files into place, so "
+        f"{', '.join(sorted(names))} may be from two different runs; run that command again"
+    )
 
 
 def write_text(target: str | Path, text: str, *, force: bool = False) -> Path:

@@ -103,6 +103,9 @@ class AiecoGroup(TyperGroup):
             if verbose:
                 traceback.print_exc()
             code = OS_ERROR_EXIT
+        else:
+            if code == INTERRUPTED_EXIT:  # typer turns Ctrl-C into a silent Exit(130)
+                error_line("interrupted")
         if not isinstance(code, int):
             code = 0
         if standalone_mode:

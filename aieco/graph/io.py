@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args
 import networkx as nx
 import pandas as pd
 
-from aieco.atomic import atomic_path, check_writable_folder, ensure_folder
+from aieco.atomic import atomic_path, check_writable_folder, ensure_folder, file_set
 from aieco.errors import ExportError, InvalidArgumentError
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import (
@@ -104,14 +104,15 @@ def write_csv_tables(eg: EcosystemGraph, folder: Path, *, force: bool = False) -
         if attrs["type"] not in derived:
             tables["relations.csv"][1].append({**attrs, "id": key, "from": u, "to": v})
     written = []
-    for name, (fields, rows) in tables.items():
-        path = folder / name
-        with atomic_path(path, force=force) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(fields)
-            for row in rows:
-                writer.writerow(csv_cell(row.get(f)) for f in fields)
-        written.append(path)
+    with file_set(folder):  # the four tables appear together, or the folder stays as it was
+        for name, (fields, rows) in tables.items():
+            path = folder / name
+            with atomic_path(path, force=force) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(fields)
+                for row in rows:
+                    writer.writerow(csv_cell(row.get(f)) for f in fields)
+            written.append(path)
     return written
 
 

@@ -31,6 +31,7 @@ from typing import Any, Literal
 import networkx as nx
 from pydantic import BaseModel, ValidationError
 
+from aieco.atomic import interrupted_write
 from aieco.errors import DataValidationError, Problem
 from aieco.graph.build import build_graph, check_dataset
 from aieco.graph.ecosystem import EcosystemGraph
@@ -360,6 +361,13 @@ def read_dataset(paths: Iterable[str | Path]) -> tuple[Dataset, list[Problem]]:
     """
     data = Dataset()
     problems: list[Problem] = []
+    paths = list(paths)
+    for item in paths:  # tables of two different writes are never read as one dataset
+        mixed = interrupted_write(item)
+        if mixed is not None:
+            problems.append(Problem(str(item), 0, "", mixed))
+    if problems:
+        return data, problems
     files = _expand(paths)
     if not files:
         problems.append(Problem("<arguments>", 0, "", "no files to load"))

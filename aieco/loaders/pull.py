@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aieco.atomic import check_writable_folder, write_text
+from aieco.atomic import check_writable_folder, file_set, write_text
 from aieco.errors import Problem
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
@@ -107,14 +107,15 @@ class Pull:
         """Write the four CSV tables, ``merges.tsv`` (the merges, for review) and ``dropped.tsv``
         (what was left out, and why) into ``out_dir``."""
         check_writable_folder(out_dir, [*CSV_TABLES, *PULL_FILES], force=force)
-        written = write_csv_tables(self.graph, Path(out_dir), force=force)
         lines = (
             [tsv_line((self.id_column, "name", "bundled_id", "matched_by"))]
             + [tsv_line((m.openalex, m.name, m.bundled, m.by)) for m in self.merges]
             + [tsv_line(("", name, candidates, why)) for name, candidates, why in self.unsettled]
         )
-        written.append(write_text(Path(out_dir) / "merges.tsv", "\n".join(lines) + "\n", force=force))
-        written.append(write_text(Path(out_dir) / "dropped.tsv", self.dropped_tsv(), force=force))
+        with file_set(out_dir):  # the pull's six files appear together, or none changes
+            written = write_csv_tables(self.graph, Path(out_dir), force=force)
+            written.append(write_text(Path(out_dir) / "merges.tsv", "\n".join(lines) + "\n", force=force))
+            written.append(write_text(Path(out_dir) / "dropped.tsv", self.dropped_tsv(), force=force))
         return written
 
 

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from aieco.atomic import check_writable_folder, ensure_folder, write_text
+from aieco.atomic import check_writable_folder, file_set, write_text
 from aieco.errors import DataValidationError, Problem
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.io import frame_csv
@@ -277,8 +277,8 @@ def write_tables(
         n: frame_csv(pd.DataFrame(tables[n], columns=list(TABLE_FIELDS[n])).astype(object).fillna(""))
         for n in names
     }
-    ensure_folder(out)
-    return [write_text(out / n, text, force=force) for n, text in texts.items()]
+    with file_set(out):
+        return [write_text(out / n, text, force=force) for n, text in texts.items()]
 
 
 def graph_from_spreadsheet(

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from aieco._version import __version__
-from aieco.atomic import check_writable_folder, ensure_folder, write_bytes, write_text
+from aieco.atomic import check_writable_folder, file_set, write_bytes, write_text
 from aieco.graph.containment import members_by_place
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.io import frame_csv
@@ -478,16 +478,17 @@ def write_centrality_report(
     whole report (unless ``force``), and nothing is written.
     """
     check_writable_folder(out_dir, report_files(report), force=force)
-    out = ensure_folder(out_dir)
+    out = Path(out_dir)
     env = _environment()
     context = {"report": report, "version": __version__}
     pages = {"report.html": report.to_html(), "report.md": env.get_template("report.md.j2").render(**context)}
     written: list[Path] = []
-    for table in report.tables:
-        written.append(write_text(out / f"{table.slug}.csv", frame_csv(table.frame), force=force))
-    for chart in report.charts:
-        written.append(write_bytes(out / f"{chart.slug}.png", chart.png, force=force))
-    for name, text in pages.items():
-        written.append(write_text(out / name, text, force=force))
+    with file_set(out):  # the pages, tables and charts appear together, or none changes
+        for table in report.tables:
+            written.append(write_text(out / f"{table.slug}.csv", frame_csv(table.frame), force=force))
+        for chart in report.charts:
+            written.append(write_bytes(out / f"{chart.slug}.png", chart.png, force=force))
+        for name, text in pages.items():
+            written.append(write_text(out / name, text, force=force))
     logger.info("wrote the centrality report to %s", out)
     return written

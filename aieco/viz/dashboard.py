@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aieco._version import __version__
-from aieco.atomic import check_writable_folder, write_bytes, write_text
+from aieco.atomic import check_writable_folder, file_set, write_bytes, write_text
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.viz.network import environment
 from aieco.viz.registry import build_view, thumbnail_of
@@ -138,15 +138,16 @@ def write_demo(
         targets += [f"report/{name}" for name in report_files(report)]
     check_writable_folder(out, [*targets, "index.html"], force=force)
     written: list[Path] = []
-    for spec, net, png in built:
-        written.append(net.write(out / f"{spec.slug}.html", force=force))
-        written.append(write_bytes(out / "thumbs" / f"{spec.slug}.png", png, force=force))
-    if report is not None:
-        from aieco.report import write_centrality_report
+    with file_set(out):  # pages, thumbnails, report and index appear together, or none changes
+        for spec, net, png in built:
+            written.append(net.write(out / f"{spec.slug}.html", force=force))
+            written.append(write_bytes(out / "thumbs" / f"{spec.slug}.png", png, force=force))
+        if report is not None:
+            from aieco.report import write_centrality_report
 
-        written += write_centrality_report(report, out / "report", force=force)
-    index = write_text(out / "index.html", html, force=force)
-    written.append(index)
+            written += write_centrality_report(report, out / "report", force=force)
+        index = write_text(out / "index.html", html, force=force)
+        written.append(index)
     step("index")
     logger.info("wrote the dashboard to %s", index)
     return written

@@ -29,7 +29,7 @@ from typing import Any
 from pyvis.network import Network
 
 from aieco._version import __version__
-from aieco.atomic import check_writable_file, write_text
+from aieco.atomic import check_writable_file, file_set, write_text
 from aieco.errors import ExportError, ViewError
 from aieco.notebook import inline_html, show_page
 from aieco.viz.style import edge_families, node_style
@@ -117,9 +117,12 @@ class PageOutput(ABC):
                 (f"{suffix} view: {page.summary()}", beside[suffix].name)
                 for suffix, page in companions.items()
             ]
-            for suffix, page in companions.items():
-                page.write(beside[suffix], force=force)
-        target = write_text(path, self.to_html(), force=force)
+            with file_set(base.parent):  # the page and its companions appear together
+                for suffix, page in companions.items():
+                    page.write(beside[suffix], force=force)
+                target = write_text(path, self.to_html(), force=force)
+        else:
+            target = write_text(path, self.to_html(), force=force)
         logger.info("wrote %s (%s)", target, self.summary())
         return target
 

@@ -298,3 +298,29 @@ def test_a_stopped_local_instance_is_not_running_not_passwordless(
     line = one_line_failure(runner.invoke(app, ["neo4j", "cypher", "RETURN 1"]))
     assert "is not running" in line
     assert runner.invoke(app, ["neo4j", "cypher", "RETURN 1"]).exit_code == 3
+
+
+# ---- whole-or-absent multi-file outputs (faults with real signals: tests/integration) ------------
+def test_a_pull_failing_at_its_last_file_leaves_the_previous_pull_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import aieco.loaders.pull as pull_module
+    from tests.openalex_fixture import write_snapshot
+
+    root = write_snapshot(tmp_path)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["openalex", "snapshot", str(root), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = pull_module.write_text
+
+    def full_disk(path: Path, text: str, *, force: bool = False) -> Path:
+        if Path(path).name == "dropped.tsv":
+            raise aieco.errors.ExportError(f"cannot write {path}: {os.strerror(errno.ENOSPC)}")
+        return real(path, text, force=force)
+
+    monkeypatch.setattr(pull_module, "write_text", full_disk)
+    result = runner.invoke(app, ["openalex", "snapshot", str(root), "--out", str(out), "--level", "Country"])
+    assert "No space left on device" in one_line_failure(result)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
