@@ -165,7 +165,7 @@ def graph_from_openalex_snapshot(
     if use_duckdb:
         import duckdb
 
-        from aieco.loaders.openalex_duckdb import read_snapshot
+        from aieco.loaders.openalex_duckdb import ShapeError, read_snapshot
 
         try:
             read_snapshot(
@@ -175,7 +175,12 @@ def graph_from_openalex_snapshot(
                 memory_limit=memory_limit,
                 progress=progress,
             )
-        except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.IOException) as exc:
+        except (
+            duckdb.ConversionException,
+            duckdb.InvalidInputException,
+            duckdb.IOException,
+            ShapeError,
+        ) as exc:
             # a record of the wrong shape: the strict reader names its file, line and field
             logger.info("DuckDB could not read %s (%s); reading it again record by record", root, exc)
             return graph_from_openalex_snapshot(

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from aieco.errors import MissingDependencyError
+from aieco.graph.schema import MAX_YEAR, MIN_YEAR
 from aieco.loaders.openalex_model import AI_CONCEPT, AI_SUBFIELD, MAX_COLLABORATORS
 from aieco.loaders.openalex_pull import Progress
 from aieco.loaders.openalex_tables import Accumulator
@@ -34,16 +35,23 @@ _DEHYDRATED = (
     "STRUCT(id VARCHAR, display_name VARCHAR, ror VARCHAR, country_code VARCHAR, type VARCHAR, "
     "lineage VARCHAR[])"
 )
-_TOPICS = "STRUCT(subfield STRUCT(id VARCHAR))"
+#: Topic and concept fields are read as JSON, checked for shape, then given their structure.
+_TOPIC_SHAPES = {
+    "x_concepts": ('[{"id": "VARCHAR"}]', "ARRAY"),
+    "concepts": ('[{"id": "VARCHAR"}]', "ARRAY"),
+    "topics": ('[{"subfield": {"id": "VARCHAR"}}]', "ARRAY"),
+    "topic_share": ('[{"subfield": {"id": "VARCHAR"}}]', "ARRAY"),
+    "primary_topic": ('{"subfield": {"id": "VARCHAR"}}', "OBJECT"),
+}
 AUTHOR_COLUMNS = {
     "id": "VARCHAR",
     "display_name": "VARCHAR",
     "affiliations": f"STRUCT(institution {_DEHYDRATED}, years JSON[])[]",
-    "x_concepts": "STRUCT(id VARCHAR)[]",
-    "concepts": "STRUCT(id VARCHAR)[]",
-    "topics": f"{_TOPICS}[]",
-    "topic_share": f"{_TOPICS}[]",
-    "primary_topic": _TOPICS,
+    "x_concepts": "JSON",
+    "concepts": "JSON",
+    "topics": "JSON",
+    "topic_share": "JSON",
+    "primary_topic": "JSON",
     "last_known_institution": "JSON",
     "last_known_institutions": "JSON",
 }
@@ -51,10 +59,44 @@ WORK_COLUMNS = {
     "id": "VARCHAR",
     "publication_year": "JSON",
     "authorships": f"STRUCT(institutions {_DEHYDRATED}[])[]",
-    "concepts": "STRUCT(id VARCHAR)[]",
-    "topics": f"{_TOPICS}[]",
-    "primary_topic": _TOPICS,
+    "concepts": "JSON",
+    "topics": "JSON",
+    "primary_topic": "JSON",
 }
+
+
+class ShapeError(Exception):
+    """A record whose shape the strict reader refuses (DuckDB reads it leniently): the snapshot
+    is read again record by record, which names the file, line and field."""
+
+
+def _year_ok(expr: str) -> str:
+    """SQL: a JSON year the strict reader accepts (null, or a whole number in the schema's range)."""
+    return (
+        f"(json_type({expr}) = 'NULL' OR (json_type({expr}) IN ('BIGINT', 'UBIGINT') "
+        f"AND TRY_CAST({expr} AS BIGINT) BETWEEN {MIN_YEAR} AND {MAX_YEAR}))"
+    )
+
+
+def _scan(columns: dict[str, str], misshapen: str) -> str:
+    """SQL: the part files (``?``, ``?`` for the columns) with topic fields structured and a
+    ``misshapen`` flag: the record's id is no OpenAlex id, a topic field has the wrong JSON type,
+    or ``misshapen`` (entity-specific) holds."""
+    present = [k for k in _TOPIC_SHAPES if k in columns]
+    checks = [
+        "NOT regexp_full_match(coalesce(id, ''), '(https://openalex\\.org/)?[A-Za-z][0-9]{1,20}')",
+        *(f"coalesce(json_type({k}), 'NULL') NOT IN ('{_TOPIC_SHAPES[k][1]}', 'NULL')" for k in present),
+        misshapen,
+    ]
+    replace = ", ".join(
+        f"CASE WHEN json_type({k}) = '{_TOPIC_SHAPES[k][1]}' "
+        f"THEN json_transform({k}, '{_TOPIC_SHAPES[k][0]}') END AS {k}"
+        for k in present
+    )
+    return (
+        f"(SELECT * {f'REPLACE ({replace})' if replace else ''}, ({' OR '.join(checks)}) AS misshapen "
+        "FROM read_ndjson(?, columns = ?, format = 'newline_delimited', maximum_object_size = 268435456))"
+    )
 
 
 def _short(expr: str) -> str:
@@ -142,6 +184,15 @@ def _author_columns(acc: Accumulator) -> dict[str, str]:
     }
 
 
+def _work_columns(acc: Accumulator) -> dict[str, str]:
+    """The work fields read: topics and concepts only when the AI filter needs them."""
+    return (
+        WORK_COLUMNS
+        if acc.filters.ai_only
+        else {k: v for k, v in WORK_COLUMNS.items() if k not in _TOPIC_SHAPES}
+    )
+
+
 def _year_clause(column: str, acc: Accumulator) -> str:
     """SQL: ``column`` is a year the filters keep."""
     f = acc.filters
@@ -178,25 +229,30 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
     old = (
         "affiliations IS NULL AND (last_known_institution IS NOT NULL OR last_known_institutions IS NOT NULL)"
     )
+    bad_years = (
+        "coalesce(list_bool_or(list_transform(coalesce(affiliations, []), lambda a: "
+        f"len(list_filter(coalesce(a.years, []), lambda y: NOT {_year_ok('y')})) > 0)), false)"
+    )
     # one scan: each affiliation a row (an author without any keeps one row, ``has_aff`` false)
     if files:
         con.execute(
             f"""
             CREATE TABLE arows AS
-            SELECT author, old_schema, keep, a IS NOT NULL AS has_aff, a.institution AS inst,
+            SELECT author, old_schema, keep, misshapen, a IS NOT NULL AS has_aff, a.institution AS inst,
                    nullif({_short("a.institution.id")}, '') AS inst_id, {_years("a.years")} AS years
             FROM (
-              SELECT author, old_schema, keep, unnest(affs) AS a FROM (
+              SELECT author, old_schema, keep, misshapen, unnest(affs) AS a FROM (
                 SELECT coalesce(nullif({_short("id")}, ''), 'author ' || hash(affiliations)) AS author,
-                       {old} AS old_schema, NOT ({old}) AND {keep} AS keep,
+                       {old} AS old_schema, NOT ({old}) AND {keep} AS keep, misshapen,
                        CASE WHEN len(affiliations) > 0 THEN affiliations ELSE [NULL] END AS affs
-                FROM read_ndjson(?, columns = ?, format = 'newline_delimited',
-                                 maximum_object_size = 268435456)
+                FROM {_scan(_author_columns(acc), bad_years)}
               )
             )
             """,
             [*([countries] if countries else []), [str(p) for p in files], _author_columns(acc)],
         )
+        if _one(con, "SELECT count(*) FROM arows WHERE misshapen"):
+            raise ShapeError("an author record of the wrong shape")
     else:
         con.execute(
             "CREATE TABLE arows (author VARCHAR, old_schema BOOLEAN, keep BOOLEAN, has_aff BOOLEAN, "
@@ -241,6 +297,7 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
 
 def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) -> None:
     """Works (the fields used), their institutions, and the filters' verdicts."""
+    ai = _is_ai(["topics"], ["primary_topic"], ["concepts"]) if acc.filters.ai_only else "false"
     if files:
         con.execute(
             f"""
@@ -248,11 +305,13 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
             SELECT row_number() OVER () AS r, {_short("id")} AS work,
                    CASE WHEN json_type(publication_year) IN ('BIGINT', 'UBIGINT')
                         THEN CAST(publication_year AS BIGINT) END AS year,
-                   {_is_ai(["topics"], ["primary_topic"], ["concepts"])} AS ai, authorships
-            FROM read_ndjson(?, columns = ?, format = 'newline_delimited', maximum_object_size = 268435456)
+                   {ai} AS ai, authorships, misshapen
+            FROM {_scan(_work_columns(acc), f"NOT coalesce({_year_ok('publication_year')}, true)")}
             """,
-            [[str(p) for p in files], WORK_COLUMNS],
+            [[str(p) for p in files], _work_columns(acc)],
         )
+        if _one(con, "SELECT count(*) FROM works WHERE misshapen"):
+            raise ShapeError("a work record of the wrong shape")
     else:
         con.execute(
             "CREATE TABLE works (r BIGINT, work VARCHAR, year BIGINT, ai BOOLEAN, "

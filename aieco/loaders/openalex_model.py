@@ -51,7 +51,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aieco.graph.names import language_column, script_column
-from aieco.graph.schema import NodeType
+from aieco.graph.schema import MAX_YEAR, MIN_YEAR, NodeType
+from aieco.graph.text import MAX_TEXT, REFUSED
 
 #: Where talent flows are counted: between institutions or between the places holding them.
 FlowLevel = Literal["institution", "City", "Region", "Country"]
@@ -174,7 +175,90 @@ def _text(value: Any, field: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise RecordError(f"{field} must be text, got {type(value).__name__}", field)
+    bad = REFUSED.search(value)
+    if bad:
+        raise RecordError(
+            f"{field} holds the character U+{ord(bad.group()):04X}, which aieco does not store", field
+        )
+    if len(value) > MAX_TEXT:
+        raise RecordError(f"{field} is {len(value):,} characters long (at most {MAX_TEXT:,})", field)
     return value
+
+
+#: An OpenAlex record id, as a URL or short (``https://openalex.org/A5023888391``, ``I99065089``).
+OPENALEX_ID = re.compile(r"(?:https://openalex\.org/)?([A-Za-z]\d{1,20})")
+
+
+def record_id(value: Any, field: str = "id") -> str:
+    """A record's own OpenAlex id, short; anything else (a path, a list) names the field.
+
+    >>> record_id("https://openalex.org/A5023888391")
+    'A5023888391'
+    """
+    text = _text(value, field)
+    found = OPENALEX_ID.fullmatch(text or "")
+    if found is None:
+        raise RecordError(
+            f"{field} must be an OpenAlex id such as https://openalex.org/I123, got {text!r}", field
+        )
+    return found.group(1)
+
+
+def json_objects(value: Any, field: str) -> list[Mapping[str, Any]]:
+    """A list field whose items must all be JSON objects (``None``: empty)."""
+    items = json_list(value, field)
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise RecordError(
+                f"{field}[{i}] must be a JSON object, got {type(item).__name__}", f"{field}[{i}]"
+            )
+    return items
+
+
+def json_texts(value: Any, field: str) -> list[str]:
+    """A list field whose items must all be text (``None``: empty)."""
+    items = json_list(value, field)
+    for i, item in enumerate(items):
+        _text(item, f"{field}[{i}]")
+        if not isinstance(item, str):
+            raise RecordError(f"{field}[{i}] must be text, got {type(item).__name__}", f"{field}[{i}]")
+    return items
+
+
+def whole_year(value: Any, field: str) -> int | None:
+    """A year field: a whole number from MIN_YEAR to MAX_YEAR, or ``None``."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise RecordError(f"{field} must be a whole number, got {type(value).__name__}", field)
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise RecordError(f"{field} must be from {MIN_YEAR} to {MAX_YEAR}, got {value}", field)
+    return value
+
+
+def check_author(rec: Mapping[str, Any]) -> None:
+    """Refuse an author record whose fields aieco reads have the wrong JSON shape (naming the field)."""
+    record_id(rec.get("id"))
+    for i, aff in enumerate(json_objects(rec.get("affiliations"), "affiliations")):
+        _mapping(aff.get("institution"), f"affiliations[{i}].institution")
+        for j, year in enumerate(json_list(aff.get("years"), f"affiliations[{i}].years")):
+            whole_year(year, f"affiliations[{i}].years[{j}]")
+
+
+def check_work(rec: Mapping[str, Any]) -> None:
+    """Refuse a work record whose fields aieco reads have the wrong JSON shape (naming the field)."""
+    record_id(rec.get("id"))
+    whole_year(rec.get("publication_year"), "publication_year")
+    for i, authorship in enumerate(json_objects(rec.get("authorships"), "authorships")):
+        json_objects(authorship.get("institutions"), f"authorships[{i}].institutions")
+
+
+def check_topics(rec: Mapping[str, Any]) -> None:
+    """Refuse topic and concept fields that are not lists (``primary_topic``: not an object);
+    read only by the AI filter."""
+    for key in ("topics", "topic_share", "x_concepts", "concepts"):
+        json_list(rec.get(key), key)
+    _mapping(rec.get("primary_topic"), "primary_topic")
 
 
 @dataclass(frozen=True)
@@ -242,7 +326,15 @@ class Institution:
             raise RecordError(
                 "an institution needs an id and a display_name", "id" if not own_id else "display_name"
             )
+        record_id(own_id)
         geo = _mapping(rec.get("geo"), "geo")
+        for axis in ("latitude", "longitude"):
+            if geo.get(axis) is not None and (
+                not isinstance(geo[axis], int | float) or isinstance(geo[axis], bool)
+            ):
+                raise RecordError(
+                    f"geo.{axis} must be a number, got {type(geo[axis]).__name__}", f"geo.{axis}"
+                )
         international = _mapping(
             _mapping(rec.get("international"), "international").get("display_name"),
             "international.display_name",
@@ -253,18 +345,12 @@ class Institution:
             or ""
         ).upper() or None
         alternatives = [
-            a
-            for a in json_list(rec.get("display_name_alternatives"), "display_name_alternatives")
-            if isinstance(a, str) and a
+            a for a in json_texts(rec.get("display_name_alternatives"), "display_name_alternatives") if a
         ]
-        acronyms = [
-            a
-            for a in json_list(rec.get("display_name_acronyms"), "display_name_acronyms")
-            if isinstance(a, str) and a
-        ]
+        acronyms = [a for a in json_texts(rec.get("display_name_acronyms"), "display_name_acronyms") if a]
         names: dict[str, str] = {}
         tagged = sorted(
-            ((str(k), v) for k, v in international.items() if isinstance(v, str) and v),
+            ((str(k), v) for k, v in international.items() if _text(v, f"international.display_name.{k}")),
             key=lambda kv: _TAG_ORDER.get(kv[0].lower(), len(_TAG_ORDER)),
         )
         for tag, name in tagged:
@@ -275,11 +361,11 @@ class Institution:
             column = script_column(name, code)
             if column:
                 names.setdefault(column, name)
-        lineage = [short_id(x) for x in json_list(rec.get("lineage"), "lineage") if isinstance(x, str)]
+        lineage = [short_id(x) for x in json_texts(rec.get("lineage"), "lineage")]
         parents = [
             short_id(a.get("id"))
-            for a in json_list(rec.get("associated_institutions"), "associated_institutions")
-            if isinstance(a, Mapping) and a.get("relationship") == "parent" and isinstance(a.get("id"), str)
+            for a in json_objects(rec.get("associated_institutions"), "associated_institutions")
+            if a.get("relationship") == "parent" and isinstance(a.get("id"), str)
         ]
         own = short_id(own_id)
         city_id = geo.get("geonames_city_id")

@@ -27,6 +27,9 @@ from aieco.loaders.openalex_model import (
     NoiseRule,
     RecordError,
     affiliation_countries,
+    check_author,
+    check_topics,
+    check_work,
     is_ai,
     json_list,
     researcher_key,
@@ -72,6 +75,8 @@ class OpenAlexFilters:
         )
 
     def keep_author(self, rec: Mapping[str, Any]) -> bool:
+        if self.ai_only:
+            check_topics(rec)
         if self.ai_only and not is_ai(rec):
             return False
         return not self.countries or bool(affiliation_countries(rec) & set(self.countries))
@@ -80,6 +85,8 @@ class OpenAlexFilters:
         year = rec.get("publication_year")
         if not isinstance(year, int) or not self.keep_year(year):
             return False
+        if self.ai_only:
+            check_topics(rec)
         if self.ai_only and not is_ai(rec):
             return False
         return not self.countries or bool(work_institutions(rec)[1] & set(self.countries))
@@ -291,6 +298,7 @@ class Accumulator:
     # ---- authors ------------------------------------------------------------------
     def add_author(self, rec: Mapping[str, Any]) -> None:
         self.fill_regions()
+        check_author(rec)
         self.read["authors"] += 1
         author = short_id(rec.get("id")) or f"author {self.read['authors']}"
         if rec.get("affiliations") is None and (
@@ -369,6 +377,7 @@ class Accumulator:
     # ---- works --------------------------------------------------------------------
     def add_work(self, rec: Mapping[str, Any]) -> None:
         self.fill_regions()
+        check_work(rec)
         self.read["works"] += 1
         if not self.filters.keep_work(rec):
             self.drop("work outside the filters", short_id(rec.get("id")))
