@@ -18,8 +18,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from aieco._version import __version__
-from aieco.errors import MissingDependencyError, NotFoundError, OpenDataError
+from aieco.errors import InvalidArgumentError, MissingDependencyError, NotFoundError, OpenDataError
 
 logger = logging.getLogger(__name__)
 
@@ -40,19 +43,49 @@ __all__ = ["RETRY_STATUSES", "Http", "HttpSettings", "NotFoundError", "OpenDataE
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """Bounds of every request and of a whole pull."""
+    """Bounds of every request and of a whole pull.
+
+    :meth:`from_env` reads ``AIECO_HTTP_TIMEOUT`` (seconds: connecting, waiting for a byte, and
+    the whole of one answer), ``AIECO_HTTP_DEADLINE`` (seconds: the whole pull) and
+    ``AIECO_HTTP_RETRIES``.
+    """
 
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    #: The longest one answer may take to arrive whole (a server trickling bytes is cut off).
+    answer_seconds: float = 300.0
     #: The longest a pull may take, retries and waits included.
     total_seconds: float = 6 * 3600.0
     retries: int = 5
     backoff: float = 0.5
     #: The longest ``Retry-After`` aieco waits; a server asking more is reported.
     max_retry_after: float = 120.0
-    #: The largest answer read (bytes).
+    #: The largest answer read (bytes, after decompression).
     max_bytes: int = 256 * 1024 * 1024
     user_agent: str = f"aieco/{__version__} (https://github.com/aieco; open-data loader)"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> HttpSettings:
+        """The defaults, with the bounds the environment sets.
+
+        >>> HttpSettings.from_env({"AIECO_HTTP_TIMEOUT": "5", "AIECO_HTTP_RETRIES": "1"}).answer_seconds
+        5.0
+        """
+        env = os.environ if env is None else env
+        changes: dict[str, Any] = {}
+        try:
+            if env.get("AIECO_HTTP_TIMEOUT"):
+                seconds = float(env["AIECO_HTTP_TIMEOUT"])
+                changes |= {"connect_timeout": seconds, "read_timeout": seconds, "answer_seconds": seconds}
+            if env.get("AIECO_HTTP_DEADLINE"):
+                changes["total_seconds"] = float(env["AIECO_HTTP_DEADLINE"])
+            if env.get("AIECO_HTTP_RETRIES"):
+                changes["retries"] = int(env["AIECO_HTTP_RETRIES"])
+        except ValueError as exc:
+            raise InvalidArgumentError(f"AIECO_HTTP_* must be numbers: {exc}") from exc
+        if any(v <= 0 for k, v in changes.items() if k != "retries") or changes.get("retries", 0) < 0:
+            raise InvalidArgumentError("AIECO_HTTP_* must be positive")
+        return dataclasses.replace(cls(), **changes)
 
 
 class Http:
@@ -67,7 +100,7 @@ class Http:
     headers
         Sent with every request (an API key, a contact address).
     settings
-        Timeouts and bounds.
+        Timeouts and bounds (default: :meth:`HttpSettings.from_env`).
     """
 
     def __init__(
@@ -80,13 +113,14 @@ class Http:
     ) -> None:
         import requests
 
-        self.settings = settings or HttpSettings()
+        self.settings = settings or HttpSettings.from_env()
         self.started = time.monotonic()
         self.requests = 0
         self.cache_file: Path | None = None
+        self.cache: Any = None
         if cache_dir is not None:
             try:
-                import requests_cache
+                import requests_cache.backends.sqlite
             except ImportError as exc:  # pragma: no cover - a declared dependency
                 raise MissingDependencyError(
                     "an on-disk cache needs requests-cache: pip install requests-cache"
@@ -94,13 +128,11 @@ class Http:
             Path(cache_dir).mkdir(parents=True, exist_ok=True)
             self.cache_file = Path(cache_dir) / f"{name}.sqlite"
             try:
-                self.session: Any = requests_cache.CachedSession(
-                    str(self.cache_file), backend="sqlite", allowable_codes=(200,)
-                )
+                self.cache = requests_cache.backends.sqlite.SQLiteCache(str(self.cache_file))
+                self.cache.responses.count()  # opens the file: a corrupt one fails here
             except sqlite3.DatabaseError as exc:
                 raise self._corrupt(exc) from exc
-        else:
-            self.session = requests.Session()
+        self.session = requests.Session()
         self.session.headers.update({"User-Agent": self.settings.user_agent, **(headers or {})})
 
     def _corrupt(self, exc: Exception) -> OpenDataError:
@@ -116,13 +148,16 @@ class Http:
 
     def close(self) -> None:
         self.session.close()
+        if self.cache is not None:
+            with contextlib.suppress(Exception):
+                self.cache.close()
 
     def _left(self, url: str) -> float:
         left = self.settings.total_seconds - (time.monotonic() - self.started)
         if left <= 0:
             raise OpenDataError(
                 f"GET {url}: the pull ran past its limit of {self.settings.total_seconds:g} s; "
-                "narrow the query (--limit, filters) or raise the limit"
+                "narrow the query (--limit, filters) or raise the limit (AIECO_HTTP_DEADLINE)"
             )
         return left
 
@@ -138,15 +173,32 @@ class Http:
         """
         import requests
 
-        shown = requests.Request("GET", url, params=params).prepare().url or url
+        try:
+            request = self.session.prepare_request(requests.Request("GET", url, params=params))
+        except requests.exceptions.RequestException as exc:
+            raise OpenDataError(f"GET {url}: not a URL aieco can ask ({exc})") from exc
+        shown = request.url or url
+        key = self._cached_key(request)
+        if key is not None:
+            try:
+                cached = self.cache.get_response(key)
+            except sqlite3.DatabaseError as exc:
+                raise self._corrupt(exc) from exc
+            if cached is not None and cached.status_code == 200:
+                return _parse(cached.content, shown)
         for attempt in range(self.settings.retries + 1):
             left = self._left(shown)
             timeout = (min(self.settings.connect_timeout, left), min(self.settings.read_timeout, left))
             try:
                 self.requests += 1
-                response = self.session.get(url, params=params, timeout=timeout, stream=False)
-            except sqlite3.DatabaseError as exc:
-                raise self._corrupt(exc) from exc
+                env = self.session.merge_environment_settings(shown, {}, True, None, None)
+                response = self.session.send(request, timeout=timeout, allow_redirects=True, **env)
+                status = response.status_code
+                if status in RETRY_STATUSES and attempt < self.settings.retries:
+                    response.close()
+                    self._wait(self._retry_after(response, attempt, shown), shown)
+                    continue
+                body = self._read(response, shown) if status == 200 else b""
             except requests.exceptions.InvalidSchema as exc:
                 raise OpenDataError(f"GET {shown}: not an http(s) URL ({exc})") from exc
             except requests.exceptions.TooManyRedirects as exc:
@@ -161,34 +213,71 @@ class Http:
                     "check the network or the mirror's URL, then run again (answers so far are cached)"
                 ) from exc
             except requests.exceptions.RequestException as exc:
-                raise OpenDataError(f"GET {shown}: {type(exc).__name__}: {exc}") from exc
-            status = response.status_code
-            if status in RETRY_STATUSES and attempt < self.settings.retries:
-                self._wait(self._retry_after(response, attempt, shown), shown)
-                continue
-            if status == 404:
-                raise NotFoundError(f"GET {shown}: 404 not found")
-            if status in (401, 403):
                 raise OpenDataError(
-                    f"GET {shown}: {status} {response.reason}; the service wants a valid API key "
-                    "(for OpenAlex, set OPENALEX_API_KEY)"
-                )
-            if status != 200:
-                advice = "the service is busy or failing; run again later" if status in RETRY_STATUSES else ""
-                raise OpenDataError(
-                    f"GET {shown}: {status} {response.reason} after {attempt + 1} tries"
-                    + (f"; {advice}" if advice else "")
-                )
-            body = response.content
-            if len(body) > self.settings.max_bytes:
-                raise OpenDataError(f"GET {shown}: answer of {len(body):,} bytes is over the limit")
-            try:
-                return json.loads(body)
-            except (ValueError, RecursionError) as exc:
-                raise OpenDataError(f"GET {shown}: the answer is not JSON ({str(exc)[:80]})") from exc
+                    f"GET {shown}: the answer broke off ({type(exc).__name__}: {str(exc)[:120]}); run again"
+                ) from exc
+            self._check_status(response, status, attempt, shown)
+            if key is not None:
+                response._content = body
+                try:
+                    self.cache.save_response(response, key)
+                except sqlite3.DatabaseError as exc:
+                    raise self._corrupt(exc) from exc
+            return _parse(body, shown)
         raise OpenDataError(
             f"GET {shown}: gave up after {self.settings.retries + 1} tries"
         )  # pragma: no cover
+
+    def _cached_key(self, request: Any) -> str | None:
+        return None if self.cache is None else str(self.cache.create_key(request))
+
+    def _check_status(self, response: Any, status: int, attempt: int, shown: str) -> None:
+        if status == 404:
+            raise NotFoundError(f"GET {shown}: 404 not found")
+        if status in (401, 403):
+            raise OpenDataError(
+                f"GET {shown}: {status} {response.reason}; the service wants a valid API key "
+                "(for OpenAlex, set OPENALEX_API_KEY)"
+            )
+        if status != 200:
+            advice = "the service is busy or failing; run again later" if status in RETRY_STATUSES else ""
+            raise OpenDataError(
+                f"GET {shown}: {status} {response.reason} after {attempt + 1} tries"
+                + (f"; {advice}" if advice else "")
+            )
+
+    def _read(self, response: Any, shown: str) -> bytes:
+        """The whole answer, within :attr:`HttpSettings.answer_seconds` and ``max_bytes``."""
+        import requests
+        import urllib3
+
+        limit = min(self.settings.answer_seconds, self._left(shown))
+        deadline = time.monotonic() + limit
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.settings.max_bytes:
+            response.close()
+            raise OpenDataError(f"GET {shown}: an answer of {int(declared):,} bytes is over the limit")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := response.raw.read1(1 << 16, decode_content=True):
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    raise OpenDataError(
+                        f"GET {shown}: the answer is over the limit of {self.settings.max_bytes:,} bytes"
+                    )
+                if time.monotonic() > deadline:
+                    raise requests.exceptions.Timeout(f"the answer took more than {limit:g} s")
+                chunks.append(chunk)
+        except requests.exceptions.RequestException:
+            raise
+        except urllib3.exceptions.TimeoutError as exc:
+            raise requests.exceptions.Timeout(str(exc)) from exc
+        except (OSError, ValueError, urllib3.exceptions.HTTPError) as exc:  # protocol, decoding
+            raise requests.exceptions.ChunkedEncodingError(str(exc)) from exc
+        finally:
+            response.close()
+        return b"".join(chunks)
 
     def _retry_after(self, response: Any, attempt: int, url: str) -> float:
         header = response.headers.get("Retry-After")
@@ -209,3 +298,10 @@ class Http:
         seconds = min(seconds, self._left(url))
         logger.info("waiting %.1f s before retrying %s", seconds, url)
         time.sleep(seconds)
+
+
+def _parse(body: bytes, shown: str) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise OpenDataError(f"GET {shown}: the answer is not JSON ({str(exc)[:80]})") from exc

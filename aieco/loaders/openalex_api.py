@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from aieco.errors import DataValidationError, InvalidArgumentError, Problem
+from aieco.errors import DataValidationError, InvalidArgumentError, OpenDataError, Problem
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule, RecordError, short_id, work_institutions
 from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
@@ -64,8 +64,6 @@ class OpenAlexClient:
         self, entity: str, filter_text: str, *, limit: int | None = None, progress: Progress | None = None
     ) -> Iterator[dict[str, Any]]:
         """Every record of a filtered list, by cursor paging."""
-        from aieco.loaders.http import OpenDataError
-
         url, cursor, seen, n = f"{self.base}/{entity}", "*", set(), 0
         for _ in range(MAX_PAGES):
             params = {"per-page": 200, "cursor": cursor}
@@ -98,14 +96,15 @@ class OpenAlexClient:
         for start in range(0, len(ordered), ID_BATCH):
             batch = ordered[start : start + ID_BATCH]
             for rec in self.pages(entity, "openalex:" + "|".join(batch)):
-                if isinstance(rec.get("id"), str):
-                    found[short_id(rec["id"])] = rec
+                if not isinstance(rec.get("id"), str) or not rec["id"]:
+                    raise OpenDataError(
+                        f"GET {self.url(entity, 'openalex:' + '|'.join(batch))}: a result without an id"
+                    )
+                found[short_id(rec["id"])] = rec
         return found, [i for i in ordered if i not in found]
 
 
 def _page_parts(page: Any, url: str) -> tuple[list[dict[str, Any]], Mapping[str, Any]]:
-    from aieco.loaders.http import OpenDataError
-
     if not isinstance(page, Mapping):
         raise OpenDataError(f"GET {url}: the answer is not a JSON object with results")
     results, meta = page.get("results"), page.get("meta")

@@ -229,7 +229,9 @@ def _bad_chunks(path: str, query: dict[str, list[str]], n: int, sock: socket.soc
 
 
 def _redirect_loop(path: str, query: dict[str, list[str]], n: int, sock: socket.socket) -> None:
-    sock.sendall(f"HTTP/1.1 302 Found\r\nLocation: /loop{n}\r\nContent-Length: 0\r\n\r\n".encode())
+    sock.sendall(
+        f"HTTP/1.1 302 Found\r\nLocation: /loop{n}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()
+    )
 
 
 def _status(code: str) -> Raw:
@@ -272,7 +274,7 @@ API: list[tuple[str, Raw, list[str]]] = [
     ("results holding strings", _answer(_page(["A1"])), ["not JSON objects"]),
     ("meta a string", _answer(_page([], meta="x")), ["'meta' is str"]),
     ("a list for an answer", _answer([1, 2]), ["not a JSON object"]),
-    ("an institution without id", _institution_without_id, ["institutions", "id"]),
+    ("an institution without id", _institution_without_id, ["/institutions", "without an id"]),
     (
         "a cursor that repeats",
         lambda p, q, n, s: _json(s, _page([{**AUTHOR}], "same")),
@@ -287,7 +289,7 @@ API: list[tuple[str, Raw, list[str]]] = [
         lambda p, q, n, s: _json(s, {}, "429 Too Many Requests", "Retry-After: 100000\r\n"),
         ["asks to wait 100000 s"],
     ),
-    ("pages without end", _endless, ["pages"]),
+    ("pages without end", _endless, ["ran past its limit of 4 s"]),
     ("empty pages without end", _endless_empty, []),
 ]
 
