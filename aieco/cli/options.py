@@ -65,7 +65,16 @@ def load_graph(
     if not data:
         return graph_from_bundled()
     if with_bundled:
-        return graph_from_bundled(extra=data)
+        eg = graph_from_bundled(extra=data)
+        merged = eg.G.graph.get("merged_into_bundled") or []
+        if merged:
+            from aieco.cli.output import note
+
+            note(
+                f"{len(merged)} of your rows reuse a bundled id and were merged into (did not replace) "
+                f"the bundled entity: {'; '.join(merged[:5])}" + (" …" if len(merged) > 5 else "")
+            )
+        return eg
     return graph_from_files(data)
 
 

@@ -59,27 +59,35 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     """
     data, problems = read_dataset(bundled_paths())
     extra = list(extra)
+    merged: list[str] = []
     if extra:
         more, found = read_dataset(extra)
         problems += found
-        _merge_known(data, more)
+        merged = _merge_known(data, more)
         data.extend(more)
     eg = build_graph(data, name="aieco-bundled", problems=problems)
     apply_ledger(eg, ledger_path())
+    if merged:  # said, never silent: the CLI prints it, a notebook finds it here
+        eg.G.graph["merged_into_bundled"] = merged
+        logger.info(
+            "%d of your rows reuse a bundled id and were merged into the bundled entity: %s",
+            len(merged),
+            "; ".join(merged[:5]) + (" …" if len(merged) > 5 else ""),
+        )
     return eg
 
 
-def _merge_known(base: Dataset, more: Dataset) -> None:
+def _merge_known(base: Dataset, more: Dataset) -> list[str]:
     """Rows of ``more`` that describe an entity or source ``base`` already has become one row.
 
     An entity row whose id is a bundled id *of the same type* is the same entity (e.g. an
     OpenAlex institution resolved to a bundled university): the bundled fields win, and fields
     the bundled row leaves empty (``ror``, ``openalex_id``, aliases …) are taken from the new row.
     A source row identical to a bundled one is dropped. Anything else with a bundled id stays,
-    and is reported as a duplicate id.
+    and is reported as a duplicate id. Returns one line per merged row (``file:row id (filled)``).
     """
     entities = {rec.id: i for i, (rec, _) in enumerate(base.entities)}
-    kept = []
+    kept, merged = [], []
     for rec, origin in more.entities:
         at = entities.get(rec.id)
         if at is None or base.entities[at][0].type != rec.type:
@@ -93,13 +101,11 @@ def _merge_known(base: Dataset, more: Dataset) -> None:
         }
         if fill:
             base.entities[at] = (old.model_copy(update=fill), old_origin)
-        logger.info(
-            "%s:%d: %r merged into the bundled entity (%s)",
-            origin.file,
-            origin.row,
-            rec.id,
-            ", ".join(fill) or "nothing new",
+        merged.append(
+            f"{origin.file}:{origin.row} {rec.id} (bundled fields kept; "
+            f"{'filled ' + ', '.join(fill) if fill else 'nothing new'})"
         )
     more.entities = kept
     sources = {rec.id: rec for rec, _ in base.sources}
     more.sources = [(rec, o) for rec, o in more.sources if sources.get(rec.id) != rec]
+    return merged

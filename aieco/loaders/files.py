@@ -24,7 +24,7 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -166,6 +166,30 @@ def check_readable(path: Path) -> Problem | None:
     return None
 
 
+def checked_rows(
+    reader: Any, header: Sequence[str], name: str, problems: list[Problem]
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of a ``csv.reader`` past its header: blank and ``#`` rows skipped,
+    a row with more or fewer cells than the header reported in ``problems`` (never shifted)."""
+    start = 2
+    for cells in reader:
+        row, start = start, reader.line_num + 1
+        if not any(c.strip() for c in cells) or (cells and cells[0].startswith("#")):
+            continue
+        if len(cells) > len(header):
+            problems.append(
+                Problem(name, row, "", f"{len(cells)} cells, more than the {len(header)} columns")
+            )
+            continue
+        if len(cells) < len(header):
+            missing = header[len(cells)]
+            problems.append(
+                Problem(name, row, missing, f"{len(cells)} cells, fewer than the {len(header)} columns")
+            )
+            continue
+        yield row, cells
+
+
 def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
     """Read one CSV table; return the records that passed and every problem found.
 
@@ -214,24 +238,7 @@ def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:
                         data.relation_columns.append(table)
                     data.extend(flagged)
                     return data, found
-            start = 2
-            for cells in reader:
-                row, start = start, reader.line_num + 1
-                if not any(c.strip() for c in cells) or (cells and cells[0].startswith("#")):
-                    continue
-                if len(cells) > len(header):
-                    problems.append(
-                        Problem(name, row, "", f"{len(cells)} cells, more than the {len(header)} columns")
-                    )
-                    continue
-                if len(cells) < len(header):
-                    missing = header[len(cells)]
-                    problems.append(
-                        Problem(
-                            name, row, missing, f"{len(cells)} cells, fewer than the {len(header)} columns"
-                        )
-                    )
-                    continue
+            for row, cells in checked_rows(reader, header, name, problems):
                 raw = {
                     h: from_spreadsheet(c) if c[:1] == "'" else c for h, c in zip(header, cells, strict=True)
                 }

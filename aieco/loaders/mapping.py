@@ -112,7 +112,7 @@ class RelationSpec(_Spec):
     column: str
     type: RelType
     direction: Literal["out", "in"] = "out"
-    split: str = "|"
+    split: str = Field(default="|", min_length=1)
 
 
 class ObservationSpec(_Spec):
@@ -174,13 +174,24 @@ def read_mapping(path: str | Path) -> Mapping:
     DataValidationError
         With the file and the key at fault (TOML syntax, an unknown key, a missing one).
     """
+    from aieco.loaders.files import check_readable
+
     path = Path(path)
+    refused = check_readable(path)
+    if refused is not None:
+        raise DataValidationError([refused])
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise DataValidationError([Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            [Problem(str(path), 0, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
         raise DataValidationError([Problem(str(path), 0, "", f"not valid TOML: {exc}")]) from exc
+    except RecursionError as exc:
+        raise DataValidationError([Problem(str(path), 0, "", "not valid TOML: nested too deeply")]) from exc
     try:
         return Mapping.model_validate(raw)
     except ValidationError as exc:

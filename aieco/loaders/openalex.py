@@ -25,8 +25,9 @@ from typing import Any, Literal
 
 from aieco.errors import DataValidationError, InvalidArgumentError, Problem
 from aieco.loaders.openalex_api import OpenAlexClient, check_filter, graph_from_openalex_api
-from aieco.loaders.openalex_model import FlowLevel, NoiseRule, RecordError
+from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
+from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
 from aieco.loaders.pull import PULL_FILES
 
@@ -165,7 +166,8 @@ def graph_from_openalex_snapshot(
     if use_duckdb:
         import duckdb
 
-        from aieco.loaders.openalex_duckdb import ShapeError, read_snapshot
+        from aieco.loaders.openalex_duckdb import read_snapshot
+        from aieco.loaders.openalex_sql import ShapeError
 
         try:
             read_snapshot(

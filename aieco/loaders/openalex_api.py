@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from aieco.errors import DataValidationError, InvalidArgumentError, OpenDataError, Problem
-from aieco.loaders.openalex_model import FlowLevel, NoiseRule, RecordError, short_id, work_institutions
+from aieco.loaders.openalex_model import FlowLevel, NoiseRule, short_id, work_institutions
 from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
+from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
 
 DEFAULT_API_URL = "https://api.openalex.org"

@@ -19,112 +19,27 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from aieco.errors import MissingDependencyError
-from aieco.graph.schema import MAX_YEAR, MIN_YEAR
-from aieco.loaders.openalex_model import AI_CONCEPT, AI_SUBFIELD, MAX_COLLABORATORS
+from aieco.loaders.openalex_model import MAX_COLLABORATORS
 from aieco.loaders.openalex_pull import Progress
+from aieco.loaders.openalex_sql import (
+    AUTHOR_COLUMNS,
+    DEHYDRATED,
+    TOPIC_SHAPES,
+    WORK_COLUMNS,
+    ShapeError,
+    is_ai_sql,
+    scan_sql,
+    short_sql,
+    year_ok_sql,
+    years_sql,
+)
 from aieco.loaders.openalex_tables import Accumulator
 
 logger = logging.getLogger(__name__)
-
-_DEHYDRATED = (
-    "STRUCT(id VARCHAR, display_name VARCHAR, ror VARCHAR, country_code VARCHAR, type VARCHAR, "
-    "lineage VARCHAR[])"
-)
-#: Topic and concept fields are read as JSON, checked for shape, then given their structure.
-_TOPIC_SHAPES = {
-    "x_concepts": ('[{"id": "VARCHAR"}]', "ARRAY"),
-    "concepts": ('[{"id": "VARCHAR"}]', "ARRAY"),
-    "topics": ('[{"subfield": {"id": "VARCHAR"}}]', "ARRAY"),
-    "topic_share": ('[{"subfield": {"id": "VARCHAR"}}]', "ARRAY"),
-    "primary_topic": ('{"subfield": {"id": "VARCHAR"}}', "OBJECT"),
-}
-AUTHOR_COLUMNS = {
-    "id": "VARCHAR",
-    "display_name": "VARCHAR",
-    "affiliations": f"STRUCT(institution {_DEHYDRATED}, years JSON[])[]",
-    "x_concepts": "JSON",
-    "concepts": "JSON",
-    "topics": "JSON",
-    "topic_share": "JSON",
-    "primary_topic": "JSON",
-    "last_known_institution": "JSON",
-    "last_known_institutions": "JSON",
-}
-WORK_COLUMNS = {
-    "id": "VARCHAR",
-    "publication_year": "JSON",
-    "authorships": f"STRUCT(institutions {_DEHYDRATED}[])[]",
-    "concepts": "JSON",
-    "topics": "JSON",
-    "primary_topic": "JSON",
-}
-
-
-class ShapeError(Exception):
-    """A record whose shape the strict reader refuses (DuckDB reads it leniently): the snapshot
-    is read again record by record, which names the file, line and field."""
-
-
-def _year_ok(expr: str) -> str:
-    """SQL: a JSON year the strict reader accepts (null, or a whole number in the schema's range)."""
-    return (
-        f"(json_type({expr}) = 'NULL' OR (json_type({expr}) IN ('BIGINT', 'UBIGINT') "
-        f"AND TRY_CAST({expr} AS BIGINT) BETWEEN {MIN_YEAR} AND {MAX_YEAR}))"
-    )
-
-
-def _scan(columns: dict[str, str], misshapen: str) -> str:
-    """SQL: the part files (``?``, ``?`` for the columns) with topic fields structured and a
-    ``misshapen`` flag: the record's id is no OpenAlex id, a topic field has the wrong JSON type,
-    or ``misshapen`` (entity-specific) holds."""
-    present = [k for k in _TOPIC_SHAPES if k in columns]
-    checks = [
-        "NOT regexp_full_match(coalesce(id, ''), '(https://openalex\\.org/)?[A-Za-z][0-9]{1,20}')",
-        *(f"coalesce(json_type({k}), 'NULL') NOT IN ('{_TOPIC_SHAPES[k][1]}', 'NULL')" for k in present),
-        misshapen,
-    ]
-    replace = ", ".join(
-        f"CASE WHEN json_type({k}) = '{_TOPIC_SHAPES[k][1]}' "
-        f"THEN json_transform({k}, '{_TOPIC_SHAPES[k][0]}') END AS {k}"
-        for k in present
-    )
-    return (
-        f"(SELECT * {f'REPLACE ({replace})' if replace else ''}, ({' OR '.join(checks)}) AS misshapen "
-        "FROM read_ndjson(?, columns = ?, format = 'newline_delimited', maximum_object_size = 268435456))"
-    )
-
-
-def _short(expr: str) -> str:
-    """SQL for :func:`~aieco.loaders.openalex_model.short_id`."""
-    return f"string_split(rtrim({expr}, '/'), '/')[-1]"
-
-
-def _bare(expr: str) -> str:
-    """SQL for :func:`~aieco.loaders.openalex_model.bare_number`."""
-    return f"ltrim({_short(expr)}, 'CTSFDcstfd')"
-
-
-def _is_ai(topic_lists: Iterable[str], single: Iterable[str], concept_lists: Iterable[str]) -> str:
-    """SQL for :func:`~aieco.loaders.openalex_model.is_ai` over the named columns."""
-    topics = " || ".join([*(f"coalesce({t}, [])" for t in topic_lists), *(f"[{t}]" for t in single)])
-    concepts = " || ".join(f"coalesce({c}, [])" for c in concept_lists)
-    return (
-        f"(len(list_filter({topics}, lambda t: {_bare('t.subfield.id')} = '{AI_SUBFIELD}')) > 0"
-        f" OR len(list_filter({concepts}, lambda c: {_bare('c.id')} = '{AI_CONCEPT}')) > 0)"
-    )
-
-
-def _years(expr: str) -> str:
-    """SQL: the whole-number years of a JSON list, distinct (booleans and text are not years)."""
-    return (
-        f"list_distinct(list_transform(list_filter(coalesce({expr}, []), "
-        f"lambda y: json_type(y) IN ('BIGINT', 'UBIGINT')), lambda y: CAST(y AS BIGINT)))"
-    )
 
 
 class _Timed:
@@ -189,7 +104,7 @@ def _work_columns(acc: Accumulator) -> dict[str, str]:
     return (
         WORK_COLUMNS
         if acc.filters.ai_only
-        else {k: v for k, v in WORK_COLUMNS.items() if k not in _TOPIC_SHAPES}
+        else {k: v for k, v in WORK_COLUMNS.items() if k not in TOPIC_SHAPES}
     )
 
 
@@ -222,7 +137,7 @@ def _read(
 
 def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) -> None:
     """Authors (the fields used), their filter verdicts, and the affiliations of those kept."""
-    ai = _is_ai(["topics", "topic_share"], ["primary_topic"], ["x_concepts", "concepts"])
+    ai = is_ai_sql(["topics", "topic_share"], ["primary_topic"], ["x_concepts", "concepts"])
     codes = "list_transform(coalesce(affiliations, []), lambda a: upper(a.institution.country_code))"
     clauses = [*([ai] if acc.filters.ai_only else []), *([f"list_has_any({codes}, ?)"] if countries else [])]
     keep = " AND ".join(clauses) or "true"
@@ -231,7 +146,7 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
     )
     bad_years = (
         "coalesce(list_bool_or(list_transform(coalesce(affiliations, []), lambda a: "
-        f"len(list_filter(coalesce(a.years, []), lambda y: NOT {_year_ok('y')})) > 0)), false)"
+        f"len(list_filter(coalesce(a.years, []), lambda y: NOT {year_ok_sql('y')})) > 0)), false)"
     )
     # one scan: each affiliation a row (an author without any keeps one row, ``has_aff`` false)
     if files:
@@ -239,13 +154,13 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
             f"""
             CREATE TABLE arows AS
             SELECT author, old_schema, keep, misshapen, a IS NOT NULL AS has_aff, a.institution AS inst,
-                   nullif({_short("a.institution.id")}, '') AS inst_id, {_years("a.years")} AS years
+                   nullif({short_sql("a.institution.id")}, '') AS inst_id, {years_sql("a.years")} AS years
             FROM (
               SELECT author, old_schema, keep, misshapen, unnest(affs) AS a FROM (
-                SELECT coalesce(nullif({_short("id")}, ''), 'author ' || hash(affiliations)) AS author,
+                SELECT coalesce(nullif({short_sql("id")}, ''), 'author ' || hash(affiliations)) AS author,
                        {old} AS old_schema, NOT ({old}) AND {keep} AS keep, misshapen,
                        CASE WHEN len(affiliations) > 0 THEN affiliations ELSE [NULL] END AS affs
-                FROM {_scan(_author_columns(acc), bad_years)}
+                FROM {scan_sql(_author_columns(acc), bad_years)}
               )
             )
             """,
@@ -256,7 +171,7 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
     else:
         con.execute(
             "CREATE TABLE arows (author VARCHAR, old_schema BOOLEAN, keep BOOLEAN, has_aff BOOLEAN, "
-            f"inst {_DEHYDRATED}, inst_id VARCHAR, years BIGINT[])"
+            f"inst {DEHYDRATED}, inst_id VARCHAR, years BIGINT[])"
         )
     # an author's order ``o`` is its first row's: the order the streaming reader meets it in
     con.execute(
@@ -297,16 +212,16 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
 
 def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) -> None:
     """Works (the fields used), their institutions, and the filters' verdicts."""
-    ai = _is_ai(["topics"], ["primary_topic"], ["concepts"]) if acc.filters.ai_only else "false"
+    ai = is_ai_sql(["topics"], ["primary_topic"], ["concepts"]) if acc.filters.ai_only else "false"
     if files:
         con.execute(
             f"""
             CREATE TABLE works AS
-            SELECT row_number() OVER () AS r, {_short("id")} AS work,
+            SELECT row_number() OVER () AS r, {short_sql("id")} AS work,
                    CASE WHEN json_type(publication_year) IN ('BIGINT', 'UBIGINT')
                         THEN CAST(publication_year AS BIGINT) END AS year,
                    {ai} AS ai, authorships, misshapen
-            FROM {_scan(_work_columns(acc), f"NOT coalesce({_year_ok('publication_year')}, true)")}
+            FROM {scan_sql(_work_columns(acc), f"NOT coalesce({year_ok_sql('publication_year')}, true)")}
             """,
             [[str(p) for p in files], _work_columns(acc)],
         )
@@ -320,7 +235,7 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
     con.execute(
         f"""
         CREATE TABLE wi AS
-        SELECT w.r, w.pos, x.pos2, x.inst, nullif({_short("x.inst.id")}, '') AS inst_id
+        SELECT w.r, w.pos, x.pos2, x.inst, nullif({short_sql("x.inst.id")}, '') AS inst_id
         FROM (SELECT r, unnest(authorships) AS au, generate_subscripts(authorships, 1) AS pos
               FROM works WHERE authorships IS NOT NULL) AS w,
              LATERAL (SELECT unnest(w.au.institutions) AS inst,

@@ -51,8 +51,15 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aieco.graph.names import language_column, script_column
-from aieco.graph.schema import MAX_YEAR, MIN_YEAR, NodeType
-from aieco.graph.text import MAX_TEXT, REFUSED
+from aieco.graph.schema import NodeType
+from aieco.loaders.openalex_shapes import (
+    RecordError,
+    json_object,
+    json_objects,
+    json_text,
+    json_texts,
+    record_id,
+)
 
 #: Where talent flows are counted: between institutions or between the places holding them.
 FlowLevel = Literal["institution", "City", "Region", "Country"]
@@ -145,122 +152,6 @@ def institution_type(kind: str, name: str, parent: NodeType | None = None) -> No
     return parent
 
 
-class RecordError(ValueError):
-    """An OpenAlex record that aieco cannot use; the message says which field."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _mapping(value: Any, field: str) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise RecordError(f"{field} must be a JSON object, got {type(value).__name__}", field)
-    return value
-
-
-def json_list(value: Any, field: str) -> list[Any]:
-    """A record's list field (``None``: empty); anything else is a :class:`RecordError` naming it."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(f"{field} must be a JSON list, got {type(value).__name__}", field)
-    return value
-
-
-def _text(value: Any, field: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise RecordError(f"{field} must be text, got {type(value).__name__}", field)
-    bad = REFUSED.search(value)
-    if bad:
-        raise RecordError(
-            f"{field} holds the character U+{ord(bad.group()):04X}, which aieco does not store", field
-        )
-    if len(value) > MAX_TEXT:
-        raise RecordError(f"{field} is {len(value):,} characters long (at most {MAX_TEXT:,})", field)
-    return value
-
-
-#: An OpenAlex record id, as a URL or short (``https://openalex.org/A5023888391``, ``I99065089``).
-OPENALEX_ID = re.compile(r"(?:https://openalex\.org/)?([A-Za-z]\d{1,20})")
-
-
-def record_id(value: Any, field: str = "id") -> str:
-    """A record's own OpenAlex id, short; anything else (a path, a list) names the field.
-
-    >>> record_id("https://openalex.org/A5023888391")
-    'A5023888391'
-    """
-    text = _text(value, field)
-    found = OPENALEX_ID.fullmatch(text or "")
-    if found is None:
-        raise RecordError(
-            f"{field} must be an OpenAlex id such as https://openalex.org/I123, got {text!r}", field
-        )
-    return found.group(1)
-
-
-def json_objects(value: Any, field: str) -> list[Mapping[str, Any]]:
-    """A list field whose items must all be JSON objects (``None``: empty)."""
-    items = json_list(value, field)
-    for i, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            raise RecordError(
-                f"{field}[{i}] must be a JSON object, got {type(item).__name__}", f"{field}[{i}]"
-            )
-    return items
-
-
-def json_texts(value: Any, field: str) -> list[str]:
-    """A list field whose items must all be text (``None``: empty)."""
-    items = json_list(value, field)
-    for i, item in enumerate(items):
-        _text(item, f"{field}[{i}]")
-        if not isinstance(item, str):
-            raise RecordError(f"{field}[{i}] must be text, got {type(item).__name__}", f"{field}[{i}]")
-    return items
-
-
-def whole_year(value: Any, field: str) -> int | None:
-    """A year field: a whole number from MIN_YEAR to MAX_YEAR, or ``None``."""
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise RecordError(f"{field} must be a whole number, got {type(value).__name__}", field)
-    if not MIN_YEAR <= value <= MAX_YEAR:
-        raise RecordError(f"{field} must be from {MIN_YEAR} to {MAX_YEAR}, got {value}", field)
-    return value
-
-
-def check_author(rec: Mapping[str, Any]) -> None:
-    """Refuse an author record whose fields aieco reads have the wrong JSON shape (naming the field)."""
-    record_id(rec.get("id"))
-    for i, aff in enumerate(json_objects(rec.get("affiliations"), "affiliations")):
-        _mapping(aff.get("institution"), f"affiliations[{i}].institution")
-        for j, year in enumerate(json_list(aff.get("years"), f"affiliations[{i}].years")):
-            whole_year(year, f"affiliations[{i}].years[{j}]")
-
-
-def check_work(rec: Mapping[str, Any]) -> None:
-    """Refuse a work record whose fields aieco reads have the wrong JSON shape (naming the field)."""
-    record_id(rec.get("id"))
-    whole_year(rec.get("publication_year"), "publication_year")
-    for i, authorship in enumerate(json_objects(rec.get("authorships"), "authorships")):
-        json_objects(authorship.get("institutions"), f"authorships[{i}].institutions")
-
-
-def check_topics(rec: Mapping[str, Any]) -> None:
-    """Refuse topic and concept fields that are not lists (``primary_topic``: not an object);
-    read only by the AI filter."""
-    for key in ("topics", "topic_share", "x_concepts", "concepts"):
-        json_list(rec.get(key), key)
-    _mapping(rec.get("primary_topic"), "primary_topic")
-
-
 @dataclass(frozen=True)
 class Institution:
     """The parts of an OpenAlex institution aieco uses (from its full record, or the dehydrated
@@ -321,13 +212,13 @@ class Institution:
         """Read a full (or, with ``full=False``, dehydrated) OpenAlex institution object."""
         if not isinstance(rec, Mapping):
             raise RecordError(f"an institution must be a JSON object, got {type(rec).__name__}")
-        own_id, display = _text(rec.get("id"), "id"), _text(rec.get("display_name"), "display_name")
+        own_id, display = json_text(rec.get("id"), "id"), json_text(rec.get("display_name"), "display_name")
         if not own_id or not display:
             raise RecordError(
                 "an institution needs an id and a display_name", "id" if not own_id else "display_name"
             )
         record_id(own_id)
-        geo = _mapping(rec.get("geo"), "geo")
+        geo = json_object(rec.get("geo"), "geo")
         for axis in ("latitude", "longitude"):
             if geo.get(axis) is not None and (
                 not isinstance(geo[axis], int | float) or isinstance(geo[axis], bool)
@@ -335,13 +226,13 @@ class Institution:
                 raise RecordError(
                     f"geo.{axis} must be a number, got {type(geo[axis]).__name__}", f"geo.{axis}"
                 )
-        international = _mapping(
-            _mapping(rec.get("international"), "international").get("display_name"),
+        international = json_object(
+            json_object(rec.get("international"), "international").get("display_name"),
             "international.display_name",
         )
         code = (
-            _text(geo.get("country_code"), "geo.country_code")
-            or _text(rec.get("country_code"), "country_code")
+            json_text(geo.get("country_code"), "geo.country_code")
+            or json_text(rec.get("country_code"), "country_code")
             or ""
         ).upper() or None
         alternatives = [
@@ -350,7 +241,11 @@ class Institution:
         acronyms = [a for a in json_texts(rec.get("display_name_acronyms"), "display_name_acronyms") if a]
         names: dict[str, str] = {}
         tagged = sorted(
-            ((str(k), v) for k, v in international.items() if _text(v, f"international.display_name.{k}")),
+            (
+                (str(k), v)
+                for k, v in international.items()
+                if json_text(v, f"international.display_name.{k}")
+            ),
             key=lambda kv: _TAG_ORDER.get(kv[0].lower(), len(_TAG_ORDER)),
         )
         for tag, name in tagged:
@@ -374,19 +269,19 @@ class Institution:
         return cls(
             id=own,
             name=display,
-            kind=str(_text(rec.get("type"), "type") or "").lower(),
-            ror=_text(rec.get("ror"), "ror"),
+            kind=str(json_text(rec.get("type"), "type") or "").lower(),
+            ror=json_text(rec.get("ror"), "ror"),
             country_code=code,
-            country=_text(geo.get("country"), "geo.country"),
-            region=_text(geo.get("region"), "geo.region"),
-            city=_text(geo.get("city"), "geo.city"),
+            country=json_text(geo.get("country"), "geo.country"),
+            region=json_text(geo.get("region"), "geo.region"),
+            city=json_text(geo.get("city"), "geo.city"),
             geonames_city_id=str(city_id) if city_id else None,
             names=names,
             aliases=tuple(
                 dict.fromkeys(a.replace("|", "/") for a in [*alternatives, *acronyms] if a != display)
             ),
             parents=tuple(dict.fromkeys(p for p in [*lineage, *parents] if p and p != own)),
-            homepage=_text(rec.get("homepage_url"), "homepage_url"),
+            homepage=json_text(rec.get("homepage_url"), "homepage_url"),
             full=full,
         )
 

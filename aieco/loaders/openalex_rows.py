@@ -26,6 +26,7 @@ class _Builder:
         self.acc, self.src, self.resolver = acc, str(source["id"]), resolver
         self.rows: Rows = {"sources": [dict(source)], "entities": [], "relations": [], "observations": []}
         self.ids: dict[str, str] = {}
+        self.emitted: set[str] = set()
         self.merges: list[Merge] = []
         self.seen_relations: set[str] = set()
         self.uses_geonames = False
@@ -49,8 +50,10 @@ class _Builder:
             row = {**row, "id": node, "type": self.resolver.types.get(node, row["type"])}
             if by:  # institutions list their merges themselves, one per record
                 self.merges.append(Merge(key, name, node, by))
-        self.rows["entities"].append({**row, "source": self.src})
         self.ids[key] = str(row["id"])
+        if self.ids[key] not in self.emitted:  # two keys that are one entity (a GeoNames id and a
+            self.emitted.add(self.ids[key])  # city name, both Beijing) make one row
+            self.rows["entities"].append({**row, "source": self.src})
         return self.ids[key]
 
     def country(self, inst: Institution) -> str | None:

@@ -25,17 +25,13 @@ from aieco.loaders.openalex_model import (
     FlowLevel,
     Institution,
     NoiseRule,
-    RecordError,
     affiliation_countries,
-    check_author,
-    check_topics,
-    check_work,
     is_ai,
-    json_list,
     researcher_key,
     short_id,
     work_institutions,
 )
+from aieco.loaders.openalex_shapes import RecordError, check_author, check_topics, check_work, json_list
 from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)

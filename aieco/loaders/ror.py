@@ -45,8 +45,9 @@ from typing import Any
 
 from aieco.errors import DataValidationError, InvalidArgumentError, Problem
 from aieco.graph.names import language_column, script_column
-from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, RecordError, short_id
+from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, short_id
 from aieco.loaders.openalex_rows import build_rows
+from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
 from aieco.loaders.pull import Pull
 from aieco.loaders.resolve import Resolver

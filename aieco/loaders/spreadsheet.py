@@ -57,18 +57,120 @@ from aieco.loaders.mapping import Mapping, read_mapping
 _ORG_VALUES = {t.value for t in ORG_TYPES}
 
 
+#: The most columns a sheet may have (a workbook declaring a cell at column XFD is refused).
+MAX_COLUMNS = 1_000
+#: The first bytes of an OLE2 file: an encrypted workbook, or an old .xls one.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_sheet(path: str | Path) -> pd.DataFrame:
-    """A CSV or XLSX sheet as text cells (empty cells are ``""``)."""
+    """A CSV or XLSX sheet as text cells (empty cells are ``""``), read as strictly as
+    ``aieco load`` reads its tables: a regular file of bounded size, one header row whose
+    columns appear once, every CSV row as long as the header.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file (and its row and column) for anything else.
+    """
+    from aieco.loaders.files import check_readable
+
     path = Path(path)
+    refused = check_readable(path)
+    if refused is not None:
+        raise DataValidationError([refused])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        header, rows = _xlsx_rows(path)
+    else:
+        header, rows = _csv_rows(path)
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise DataValidationError([Problem(str(path), 1, twice[0], f"repeated column {twice[0]!r}")])
+    return pd.DataFrame(rows, columns=header, dtype=str)
+
+
+def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    import csv
+
+    from aieco.loaders.files import checked_rows
+
+    name, problems = str(path), list[Problem]()
+    reader: Any = None
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataValidationError([Problem(str(path), 0, "", f"cannot read the spreadsheet: {exc}")]) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.map(lambda v: str(v).strip())
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = [h.strip() for h in next(reader, [])]
+            if not header:
+                raise DataValidationError([Problem(name, 1, "", "empty file: no header row")])
+            rows = [[c.strip() for c in cells] for _, cells in checked_rows(reader, header, name, problems)]
+    except csv.Error as exc:
+        line = reader.line_num if reader is not None else 0
+        problems.append(Problem(name, line, "", f"malformed CSV: {exc} (an unbalanced quote?)"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, 0, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+    if problems:
+        raise DataValidationError(problems)
+    return header, rows
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    import zipfile
+
+    name = str(path)
+
+    def refuse(why: str) -> DataValidationError:
+        return DataValidationError([Problem(name, 0, "", why)])
+
+    with path.open("rb") as fh:
+        if fh.read(len(_OLE)) == _OLE:
+            raise refuse("an encrypted or old-format (.xls) workbook; save it as .xlsx without a password")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "[Content_Types].xml" not in archive.namelist():
+                raise refuse("not a workbook: the .xlsx archive has no [Content_Types].xml")
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise refuse(f"not a workbook: an .xlsx file is a zip archive ({exc})") from exc
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet: Any = book.worksheets[0]
+            sheet.reset_dimensions()  # the cells themselves say how large the sheet is
+            rows: list[list[str]] = []
+            for values in sheet.iter_rows(values_only=True):
+                if len(values) > MAX_COLUMNS:
+                    raise refuse(f"more than {MAX_COLUMNS:,} columns (a cell at column {len(values):,})")
+                cells = ["" if v is None else str(v).strip() for v in values]
+                if any(cells):
+                    rows.append(cells)
+        finally:
+            book.close()
+    except DataValidationError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        IndexError,
+        ValueError,
+        TypeError,
+        SyntaxError,
+        OSError,
+        EOFError,
+    ) as exc:
+        # malformed XML (ParseError is a SyntaxError), entities refused by defusedxml (ValueError)
+        raise refuse(f"not a workbook aieco can read ({type(exc).__name__}: {str(exc)[:80]})") from exc
+    if not rows:
+        raise refuse("empty sheet: no header row")
+    width = max(len(r) for r in rows)
+    header, body = rows[0] + [""] * (width - len(rows[0])), [r + [""] * (width - len(r)) for r in rows[1:]]
+    keep = [i for i, h in enumerate(header) if h or any(r[i] for r in body)]
+    for i in keep:
+        if not header[i]:
+            raise DataValidationError(
+                [Problem(name, 1, f"column {i + 1}", "a column with data has no header")]
+            )
+    return [header[i] for i in keep], [[r[i] for i in keep] for r in body]
 
 
 def _source(out: MappedTables, mapping: Mapping, row: MappingT[str, str], file: str, line: int) -> str | None:
