@@ -61,7 +61,7 @@ class HttpSettings:
     #: The longest ``Retry-After`` aieco waits; a server asking more is reported.
     max_retry_after: float = 120.0
     #: The largest answer read (bytes, after decompression).
-    max_bytes: int = 256 * 1024 * 1024
+    max_bytes: int = 64 * 1024 * 1024
     user_agent: str = f"aieco/{__version__} (https://github.com/aieco; open-data loader)"
 
     @classmethod

@@ -234,6 +234,20 @@ def _redirect_loop(path: str, query: dict[str, list[str]], n: int, sock: socket.
     )
 
 
+def _bomb(path: str, query: dict[str, list[str]], n: int, sock: socket.socket) -> None:
+    """96 MiB of zeros in ~100 kB of gzip: more than the 64 MiB an answer may inflate to."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 24)
+    body = b"".join(packer.compress(block) for _ in range(6)) + packer.flush()
+    sock.sendall(
+        f"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n".encode()
+        + body
+    )
+
+
 def _status(code: str) -> Raw:
     return lambda p, q, n, s: _json(s, {"error": "x"}, code)
 
@@ -289,6 +303,7 @@ API: list[tuple[str, Raw, list[str]]] = [
         lambda p, q, n, s: _json(s, {}, "429 Too Many Requests", "Retry-After: 100000\r\n"),
         ["asks to wait 100000 s"],
     ),
+    ("a gzip bomb", _bomb, ["over the limit of 67,108,864 bytes"]),
     ("pages without end", _endless, ["ran past its limit of 8 s"]),
     ("empty pages without end", _endless_empty, []),
 ]
