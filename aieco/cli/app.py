@@ -29,6 +29,7 @@ from aieco.cli.output import error_line, stderr_console
 from aieco.cli.query_commands import query_app
 from aieco.cli.report_commands import report_app
 from aieco.cli.ror_commands import ror_app
+from aieco.cli.wikidata_commands import wikidata_app
 from aieco.errors import AiecoError, DataValidationError, FileAccessError
 
 #: Exit code of an operating-system error on a user's path (same as FileAccessError).
@@ -157,6 +158,7 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(openalex_app, name="openalex")
 app.add_typer(ror_app, name="ror")
 app.add_typer(epoch_app, name="epoch")
+app.add_typer(wikidata_app, name="wikidata")
 
 
 def run() -> None:

@@ -175,11 +175,17 @@ class Institution:
     registry: str = "openalex"
     #: Said on the entity's row (a ROR record's status, its successor …).
     note: str | None = None
+    #: The year it was founded (Wikidata's inception), when the source gives one.
+    year: int | None = None
 
     @property
     def url(self) -> str:
         """The record's own address in its registry (``""`` for a source without one)."""
-        base = {"ror": "https://ror.org/", "openalex": "https://openalex.org/"}.get(self.registry)
+        base = {
+            "ror": "https://ror.org/",
+            "openalex": "https://openalex.org/",
+            "wikidata": "https://www.wikidata.org/wiki/",
+        }.get(self.registry)
         return f"{base}{self.id}" if base else ""
 
     def place_key(self, level: FlowLevel) -> str | None:

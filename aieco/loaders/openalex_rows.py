@@ -156,8 +156,9 @@ class _Builder:
             "ror": inst.ror,
             "openalex_id": inst.url if inst.registry == "openalex" else None,
             "url": inst.homepage,
+            "year": inst.year,
         }
-        registry = "ROR" if inst.registry == "ror" else "OpenAlex"
+        registry = {"ror": "ROR", "wikidata": "Wikidata"}.get(inst.registry, "OpenAlex")
         notes = [inst.note] if inst.note else []
         if kind.value != inst.node_type:
             notes.append(

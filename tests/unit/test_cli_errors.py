@@ -43,6 +43,7 @@ BASE: dict[str, list[str]] = {
     "openalex snapshot": ["{folder}", "--out", "{tmp}/oa"],
     "openalex pull": ["--out", "{tmp}/oa", "--cache", "{tmp}/oa-cache"],
     "ror build": ["{folder}", "--out", "{tmp}/ror"],
+    "wikidata build": ["{folder}", "--out", "{tmp}/wd"],
     "epoch build": ["{examples}/annotation-bases.csv", "--out", "{tmp}/epoch"],
     "map": [
         "{examples}/annotation-bases.csv",
@@ -68,6 +69,7 @@ FOLDER_OUTPUTS = {
     ("openalex pull", "--out"),
     ("openalex pull", "--cache"),
     ("ror build", "--out"),
+    ("wikidata build", "--out"),
     ("epoch build", "--out"),
     ("map", "--out"),
     ("neo4j import", "--files-only"),
@@ -162,6 +164,7 @@ EXPLICIT = [
     ),
     pytest.param(["epoch", "build", "{folder}", "--out", "{tmp}/e"], id="epoch: a folder"),
     pytest.param(["ror", "build", "{folder}/bad.csv", "--out", "{tmp}/r"], id="ror: not JSON"),
+    pytest.param(["wikidata", "build", "{folder}/bad.csv", "--out", "{tmp}/w"], id="wikidata: not JSON"),
 ]
 
 

@@ -1,0 +1,47 @@
+"""``aieco wikidata``: companies, labs and universities from Wikidata entity JSON, as aieco's tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aieco.atomic import check_writable_folder
+from aieco.cli.options import ForceOpt
+from aieco.cli.output import report_pull
+from aieco.graph.io import CSV_TABLES
+
+wikidata_app = typer.Typer(
+    help="Read Wikidata (CC0) entity JSON — Special:EntityData files, wbgetentities answers or the JSON "
+    "dump (gzip or not) — into aieco's four CSV tables: organisations with their headquarters, country, "
+    "parent, inception and ROR/OpenAlex ids, merged with the bundled entities.\n\n"
+    "Example: aieco wikidata build entities/ --out wikidata/",
+    no_args_is_help=True,
+)
+
+
+@wikidata_app.command("build")
+def wikidata_build(
+    paths: Annotated[list[Path], typer.Argument(help="Entity JSON files, dump files or folders of them.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the tables, merges.tsv and dropped.tsv.")
+    ],
+    resolve: Annotated[
+        bool,
+        typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
+    ] = True,
+    force: ForceOpt = False,
+) -> None:
+    """Organisations typed by their P31 class, names by language, headquarters city → country,
+    PART_OF their parents; items that are not organisations are counted, not guessed.
+
+    Example: [bold]aieco wikidata build Q215017.json Q1808722.json --out wikidata/[/bold]
+    """
+    from aieco.loaders.pull import PULL_FILES
+    from aieco.loaders.wikidata import graph_from_wikidata
+
+    check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
+    pull = graph_from_wikidata(list(paths), with_bundled=resolve)
+    pull.write(out, force=force)
+    report_pull(pull, out)

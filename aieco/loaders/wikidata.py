@@ -1,0 +1,439 @@
+"""Companies, labs, universities and agencies from Wikidata (CC0) entity JSON.
+
+:func:`graph_from_wikidata` reads Wikidata's entity JSON in the forms it is published in — one
+entity (``Special:EntityData/Q….json``), a ``wbgetentities`` answer, or the JSON dump, one entity
+per line (gzip or not) — and builds the organisations among them through the same pieces as the
+ROR and OpenAlex loaders: the institution model and its typing rule, the resolver of bundled
+entities (ROR id, any name in any script), the GeoNames place chain and the one row builder and
+validation. Entities that are not organisations (places, people …) are read only to name what
+the organisations point to: a headquarters city, a country, a parent.
+
+* **which statements**: of each property, the *preferred* statements if any, else the *normal*
+  ones; *deprecated* statements and ``novalue`` / ``somevalue`` snaks are never used;
+  qualifiers and references are not read;
+* **types** (P31 "instance of"): the classes in :data:`ORGANISATION_CLASSES` give aieco's type
+  (university, company, research institute, government agency …); any other item is not an
+  organisation and is counted, not guessed;
+* **names**: the English label (else the first label) is ``name_en``; ``zh-hans``/``zh-cn``,
+  ``zh-hant``/``zh-tw``/``zh-hk`` and ``ja`` labels fill 简体 / 繁體 / 日本語 (a bare ``zh`` label
+  by its script); English aliases become aliases;
+* **places**: the headquarters (P159) when that item is read: its label and GeoNames id (P1566)
+  → city, the city's or organisation's country (P17) with its ISO code (P297) → country;
+* **joins**: ROR id (P6782) merges with ROR and bundled records; the OpenAlex id (P10283),
+  inception (P571, as the entity's ``year``), founders (P112) and official website (P856) are
+  kept on the row; parent organisation (P749) becomes ``PART_OF`` when the parent is read;
+* **redirects**: an entity served under another id (``redirects: {from, to}``) is read once.
+
+Examples
+--------
+>>> best({"P17": [
+...     {"rank": "deprecated", "mainsnak": {"snaktype": "value", "datavalue": {"value": {"id": "Q1"}}}},
+...     {"rank": "normal", "mainsnak": {"snaktype": "novalue"}},
+...     {"rank": "normal", "mainsnak": {"snaktype": "value", "datavalue": {"value": {"id": "Q148"}}}},
+... ]}, "P17")
+[{'id': 'Q148'}]
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from aieco.errors import DataValidationError, Problem
+from aieco.graph.names import language_column
+from aieco.loaders.openalex_model import Institution
+from aieco.loaders.openalex_rows import build_rows
+from aieco.loaders.openalex_shapes import RecordError
+from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
+from aieco.loaders.pull import Pull
+from aieco.loaders.resolve import Resolver
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ORGANISATION_CLASSES",
+    "WIKIDATA_DROP_UNITS",
+    "best",
+    "graph_from_wikidata",
+    "wikidata_institution",
+]
+
+#: Wikidata classes (P31 values) → the OpenAlex/ROR kind whose aieco type they get.
+ORGANISATION_CLASSES: dict[str, str] = {
+    # universities and colleges
+    "Q3918": "education",  # university
+    "Q875538": "education",  # public university
+    "Q902104": "education",  # private university
+    "Q15936437": "education",  # research university
+    "Q1371037": "education",  # institute of technology
+    "Q189004": "education",  # college
+    # companies
+    "Q4830453": "company",  # business
+    "Q783794": "company",  # company
+    "Q6881511": "company",  # enterprise
+    "Q891723": "company",  # public company
+    "Q167037": "company",  # corporation
+    "Q1058914": "company",  # software company
+    "Q18388277": "company",  # technology company
+    "Q219577": "company",  # holding company
+    "Q21980538": "company",  # commercial organization
+    # research organisations
+    "Q31855": "facility",  # research institute
+    "Q483242": "facility",  # laboratory
+    "Q7315155": "facility",  # research center
+    "Q1664720": "facility",  # institute
+    # government
+    "Q327333": "government",  # government agency
+    "Q2659904": "government",  # government organization
+}
+#: What each reason of a Wikidata pull's ``dropped`` counts.
+WIKIDATA_DROP_UNITS = {
+    "not an organisation aieco types (P31)": "items",
+    "entity read again (a redirect or a repeat)": "items",
+    "headquarters not among the entities read": "organisations",
+    "country not among the entities read": "organisations",
+}
+_SCRIPT_TAGS = {
+    "zh-hans": "name_zh_hans",
+    "zh-cn": "name_zh_hans",
+    "zh-sg": "name_zh_hans",
+    "zh-hant": "name_zh_hant",
+    "zh-tw": "name_zh_hant",
+    "zh-hk": "name_zh_hant",
+    "zh-mo": "name_zh_hant",
+    "ja": "name_ja",
+}
+
+
+def best(claims: Mapping[str, Any], prop: str) -> list[Any]:
+    """The values of ``prop``'s best statements: preferred ones if any, else normal ones
+    (deprecated statements, ``novalue`` and ``somevalue`` never count)."""
+    statements = [s for s in claims.get(prop) or [] if isinstance(s, Mapping)]
+    ranked = [s for s in statements if s.get("rank") == "preferred"] or [
+        s for s in statements if s.get("rank", "normal") == "normal"
+    ]
+    values = []
+    for statement in ranked:
+        snak = statement.get("mainsnak")
+        if isinstance(snak, Mapping) and snak.get("snaktype", "value") == "value":
+            value = (snak.get("datavalue") or {}).get("value")
+            if value is not None:
+                values.append(value)
+    return values
+
+
+def _item(value: Any) -> str | None:
+    return str(value["id"]) if isinstance(value, Mapping) and isinstance(value.get("id"), str) else None
+
+
+def _text(claims: Mapping[str, Any], prop: str) -> str | None:
+    return next((v for v in best(claims, prop) if isinstance(v, str) and v), None)
+
+
+def _year(claims: Mapping[str, Any], prop: str) -> int | None:
+    """The year of a time value (``+2000-01-01T00:00:00Z``, precision year or finer)."""
+    for value in best(claims, prop):
+        text = value.get("time") if isinstance(value, Mapping) else None
+        whole_year = isinstance(text, str) and len(text) > 5 and text[0] == "+" and text[1:5].isdigit()
+        if whole_year and int(value.get("precision", 9)) >= 9:
+            return int(str(text)[1:5])
+    return None
+
+
+def _label(entity: Mapping[str, Any], lang: str = "en") -> str | None:
+    labels = entity.get("labels") or {}
+    own = labels.get(lang) if isinstance(labels, Mapping) else None
+    if isinstance(own, Mapping) and isinstance(own.get("value"), str):
+        return str(own["value"])
+    first = (
+        next((v for v in labels.values() if isinstance(v, Mapping)), None)
+        if isinstance(labels, Mapping)
+        else None
+    )
+    return str(first["value"]) if first and isinstance(first.get("value"), str) else None
+
+
+def wikidata_institution(
+    entity: Mapping[str, Any], known: Mapping[str, Mapping[str, Any]]
+) -> Institution | None:
+    """A Wikidata item as the institution model the loaders share (``None``: not an
+    organisation aieco types); ``known`` holds the other items read, by id (headquarters,
+    countries)."""
+    if not isinstance(entity.get("id"), str) or not isinstance(entity.get("claims", {}), Mapping):
+        raise RecordError("a Wikidata entity needs an id and claims", "id")
+    claims = entity.get("claims") or {}
+    classes = [c for c in (_item(v) for v in best(claims, "P31")) if c]
+    kind = next((ORGANISATION_CLASSES[c] for c in classes if c in ORGANISATION_CLASSES), None)
+    name = _label(entity)
+    if kind is None or not name:
+        return None
+    names: dict[str, str] = {}
+    labels = entity.get("labels") or {}
+    for tag, column in _SCRIPT_TAGS.items():
+        value = (labels.get(tag) or {}).get("value")
+        if isinstance(value, str) and value:
+            names.setdefault(column, value)
+    bare = (labels.get("zh") or {}).get("value")
+    by_script = language_column("zh", bare) if isinstance(bare, str) and bare else None
+    if by_script:
+        names.setdefault(by_script, str(bare))
+    aliases = [
+        a["value"]
+        for a in (entity.get("aliases") or {}).get("en") or []
+        if isinstance(a, Mapping) and isinstance(a.get("value"), str) and a["value"] != name
+    ]
+    hq = known.get(next((q for q in map(_item, best(claims, "P159")) if q), ""), {})
+    hq_claims = hq.get("claims") or {}
+    country_id = next((q for q in map(_item, best(claims, "P17") or best(hq_claims, "P17")) if q), None)
+    country = known.get(country_id or "", {})
+    ror = _text(claims, "P6782")
+    notes = [f"Wikidata https://www.wikidata.org/wiki/{entity['id']}"]
+    if _text(claims, "P10283"):
+        notes.append(f"OpenAlex https://openalex.org/{_text(claims, 'P10283')}")
+    founders = [q for q in map(_item, best(claims, "P112")) if q]
+    if founders:
+        notes.append("founded by " + ", ".join(_label(known[q]) or q if q in known else q for q in founders))
+    return Institution(
+        id=str(entity["id"]),
+        name=name,
+        kind=kind,
+        ror=f"https://ror.org/{ror}" if ror else None,
+        country_code=(_text(country.get("claims") or {}, "P297") or "").upper() or None,
+        country=_label(country) if country else None,
+        city=_label(hq) if hq else None,
+        geonames_city_id=_text(hq_claims, "P1566") if hq else None,
+        names=names,
+        aliases=tuple(dict.fromkeys(a.replace("|", "/") for a in aliases)),
+        parents=tuple(q for q in map(_item, best(claims, "P749")) if q),
+        homepage=_text(claims, "P856"),
+        registry="wikidata",
+        note="; ".join(notes),
+        year=_year(claims, "P571"),
+    )
+
+
+def iter_entities(paths: list[str | Path]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(file, line or item number, entity) for every entity in the files and folders given."""
+    for given in paths:
+        path = Path(given)
+        files = (
+            sorted(p for p in path.rglob("*") if p.suffix in (".json", ".gz", ".jsonl"))
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            from aieco.loaders.files import check_readable
+
+            refused = check_readable(file)
+            if refused is not None:
+                raise DataValidationError([refused])
+            opener: Any = gzip.open if file.suffix == ".gz" else open
+            try:
+                with opener(file, "rt", encoding="utf-8") as fh:
+                    first = fh.read(1)
+                    rest = fh.read() if first == "{" else None
+                    if rest is not None:  # one JSON document: an entity or {"entities": {…}}
+                        yield from _document(str(file), first + rest)
+                        continue
+                    fh.seek(0)
+                    for n, line in enumerate(fh, start=1):  # the dump: "[", one entity a line, "]"
+                        text = line.strip().rstrip(",")
+                        if text in ("", "[", "]"):
+                            continue
+                        yield str(file), n, _json(str(file), n, text)
+            except (OSError, EOFError, UnicodeDecodeError) as exc:
+                raise DataValidationError([Problem(str(file), 0, "", f"cannot read: {exc}")]) from exc
+
+
+def _json(file: str, line: int, text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise DataValidationError([Problem(file, line, "", f"not JSON: {str(exc)[:80]}")]) from exc
+    if not isinstance(value, dict):
+        raise DataValidationError([Problem(file, line, "", "a Wikidata entity must be a JSON object")])
+    return value
+
+
+def _document(file: str, text: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    payload = _json(file, 1, text)
+    if "head" in payload and "results" in payload:
+        yield from _sparql(file, payload)
+        return
+    if "entities" not in payload and not ("id" in payload and ("claims" in payload or "labels" in payload)):
+        raise DataValidationError([Problem(file, 1, "", "not Wikidata entity JSON nor a SPARQL result")])
+    entities = payload.get("entities", {payload.get("id", ""): payload})
+    if not isinstance(entities, Mapping):
+        raise DataValidationError([Problem(file, 1, "entities", "'entities' must be an object")])
+    for n, (key, entity) in enumerate(entities.items(), start=1):
+        if not isinstance(entity, dict):
+            raise DataValidationError([Problem(file, n, str(key), "a Wikidata entity must be a JSON object")])
+        yield file, n, entity
+
+
+def graph_from_wikidata(paths: list[str | Path], *, with_bundled: bool = True) -> Pull:
+    """Organisations and their places from Wikidata entity JSON (see the module docstring)."""
+    from aieco.loaders.bundled import graph_from_bundled
+
+    entities: dict[str, tuple[str, dict[str, Any]]] = {}
+    read: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+
+    def drop(reason: str, example: str) -> None:
+        dropped[reason] += 1
+        if len(examples.setdefault(reason, [])) < 5:
+            examples[reason].append(example)
+
+    for file, n, entity in iter_entities(paths):
+        read["entities"] += 1
+        qid = entity.get("id")
+        if not isinstance(qid, str) or not qid:
+            raise DataValidationError([Problem(file, n, "id", "a Wikidata entity needs an id")])
+        redirect = entity.get("redirects")
+        if isinstance(redirect, Mapping) and isinstance(redirect.get("from"), str):
+            read["redirects followed"] += 1
+        if qid in entities:
+            drop("entity read again (a redirect or a repeat)", qid)
+        entities[qid] = (f"{file}:{n}", entity)
+    known = {qid: entity for qid, (_, entity) in entities.items()}
+    resolver = Resolver(graph_from_bundled()) if with_bundled else Resolver(None)
+    first = Path(paths[0]).resolve() if paths else Path(".")
+    source = pull_source(f"Wikidata entities {first.name}", url=first.as_uri())
+    source["title"] = f"Wikidata: entities read from {first.name}"
+    source["publisher"] = "Wikidata, CC0 1.0"
+    acc = Accumulator(filters=OpenAlexFilters(), resolver=resolver, salt=str(source["id"]))
+    for qid, (where, entity) in sorted(entities.items()):
+        try:
+            inst = wikidata_institution(entity, known)
+        except RecordError as exc:
+            file, _, line = where.rpartition(":")
+            raise DataValidationError([Problem(file, int(line), exc.field, str(exc))]) from exc
+        if inst is None:
+            drop("not an organisation aieco types (P31)", f"{qid} ({_label(entity) or 'no label'})")
+            continue
+        claims = entity.get("claims") or {}
+        if best(claims, "P159") and inst.city is None:
+            drop("headquarters not among the entities read", qid)
+        if inst.country_code is None:
+            drop("country not among the entities read", qid)
+        acc.put(inst)
+    for inst_id in [i for i in sorted(acc.institutions) if acc.type_of(i) is None]:
+        acc.discard(inst_id)  # pragma: no cover - every class of ORGANISATION_CLASSES is typed
+    acc.fill_regions()
+    for inst_id in sorted(acc.institutions):
+        acc.canon(inst_id)
+    read["organisations"] = len(acc.institutions)
+    source["note"] = f"{source['note']}; " + ", ".join(f"{v:,} {k}" for k, v in read.items())
+    rows, merges = build_rows(acc, source, resolver, every_institution=True)
+    return Pull.from_rows(
+        rows,
+        source,
+        name=f"wikidata {first.name}",
+        about="wikidata",
+        merges=merges,
+        read=read,
+        dropped=dropped,
+        examples=examples,
+        units=WIKIDATA_DROP_UNITS,
+        id_column="wikidata_id",
+        resolver=resolver,
+    )
+
+
+#: The SPARQL query whose results (``format=json``) the loader reads, one row per organisation and
+#: class: run it at https://query.wikidata.org/ with the class and country of interest (here AI
+#: companies, labs and universities in China: Q148), save the JSON, then ``aieco wikidata build``.
+WIKIDATA_SPARQL = """\
+SELECT ?item ?itemLabel ?class ?country ?countryLabel ?countryCode ?hq ?hqLabel ?hqGeonames
+       ?ror ?openalex ?inception ?parent ?website WHERE {
+  VALUES ?class { wd:Q4830453 wd:Q783794 wd:Q6881511 wd:Q891723 wd:Q31855 wd:Q3918 wd:Q327333 }
+  ?item wdt:P31 ?class ; wdt:P17 wd:Q148 .
+  OPTIONAL { ?item wdt:P17 ?country . OPTIONAL { ?country wdt:P297 ?countryCode } }
+  OPTIONAL { ?item wdt:P159 ?hq . OPTIONAL { ?hq wdt:P1566 ?hqGeonames } }
+  OPTIONAL { ?item wdt:P6782 ?ror }  OPTIONAL { ?item wdt:P10283 ?openalex }
+  OPTIONAL { ?item wdt:P571 ?inception }  OPTIONAL { ?item wdt:P749 ?parent }
+  OPTIONAL { ?item wdt:P856 ?website }
+  SERVICE wikibase:label { bd:serviceParam wikibase:language "en,zh-hans,zh-hant,ja". }
+}"""
+#: SPARQL variable → (property, kind of value) in the entity JSON the rows become.
+_SPARQL_CLAIMS = {
+    "class": ("P31", "item"),
+    "country": ("P17", "item"),
+    "hq": ("P159", "item"),
+    "ror": ("P6782", "text"),
+    "openalex": ("P10283", "text"),
+    "inception": ("P571", "time"),
+    "parent": ("P749", "item"),
+    "website": ("P856", "text"),
+}
+
+
+def _qid(cell: Any) -> str | None:
+    value = cell.get("value") if isinstance(cell, Mapping) else None
+    if not isinstance(value, str) or "/entity/Q" not in value:
+        return None
+    return value.rsplit("/", 1)[-1]
+
+
+def _snak(kind: str, value: str) -> dict[str, Any]:
+    data: Any = {"id": value} if kind == "item" else value
+    if kind == "time":
+        data = {"time": ("+" if not value.startswith(("+", "-")) else "") + value, "precision": 9}
+    return {"rank": "normal", "mainsnak": {"snaktype": "value", "datavalue": {"value": data}}}
+
+
+def _sparql(file: str, payload: Mapping[str, Any]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """SPARQL results (the columns of :data:`WIKIDATA_SPARQL`) as entity JSON: one entity per
+    ``?item``, with its country and headquarters as entities of their own."""
+    bindings = (
+        (payload.get("results") or {}).get("bindings")
+        if isinstance(payload.get("results"), Mapping)
+        else None
+    )
+    if not isinstance(bindings, list):
+        raise DataValidationError(
+            [Problem(file, 1, "results.bindings", "a SPARQL result needs a list of bindings")]
+        )
+    made: dict[str, dict[str, Any]] = {}
+
+    def entity(qid: str) -> dict[str, Any]:
+        return made.setdefault(qid, {"id": qid, "labels": {}, "claims": {}})
+
+    for n, row in enumerate(bindings, start=1):
+        if not isinstance(row, Mapping):
+            raise DataValidationError([Problem(file, n, "", "a SPARQL binding must be a JSON object")])
+        qid = _qid(row.get("item"))
+        if qid is None:
+            continue
+        item = entity(qid)
+        for var, owner in (
+            ("itemLabel", qid),
+            ("countryLabel", _qid(row.get("country"))),
+            ("hqLabel", _qid(row.get("hq"))),
+        ):
+            cell = row.get(var)
+            if owner and isinstance(cell, Mapping) and isinstance(cell.get("value"), str):
+                lang = str(cell.get("xml:lang") or "en")
+                entity(owner)["labels"].setdefault(lang, {"language": lang, "value": cell["value"]})
+        for var, (prop, kind) in _SPARQL_CLAIMS.items():
+            cell = row.get(var)
+            value = (
+                (_qid(cell) if kind == "item" else cell.get("value")) if isinstance(cell, Mapping) else None
+            )
+            if isinstance(value, str) and value:
+                claims = item["claims"].setdefault(prop, [])
+                if _snak(kind, value) not in claims:
+                    claims.append(_snak(kind, value))
+        for var, owner_var, prop in (("countryCode", "country", "P297"), ("hqGeonames", "hq", "P1566")):
+            owner = _qid(row.get(owner_var))
+            cell = row.get(var)
+            if owner and isinstance(cell, Mapping) and isinstance(cell.get("value"), str):
+                entity(owner)["claims"].setdefault(prop, [_snak("text", cell["value"])])
+    for n, found in enumerate(made.values(), start=1):
+        yield file, n, found
