@@ -21,7 +21,7 @@ from typer.exceptions import TyperException
 
 from aieco._version import __version__
 from aieco.atomic import describe_os_error
-from aieco.cli import data_commands, viz_commands
+from aieco.cli import data_commands, recipe_commands, viz_commands
 from aieco.cli.epoch_commands import epoch_app
 from aieco.cli.neo4j_commands import neo4j_app
 from aieco.cli.openalex_commands import openalex_app
@@ -150,7 +150,7 @@ def main(
     )
 
 
-for _command in (*data_commands.COMMANDS, *viz_commands.COMMANDS):
+for _command in (*data_commands.COMMANDS, *viz_commands.COMMANDS, *recipe_commands.COMMANDS):
     app.command()(_command)
 app.add_typer(report_app, name="report")
 app.add_typer(query_app, name="query")

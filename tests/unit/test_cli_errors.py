@@ -44,6 +44,7 @@ BASE: dict[str, list[str]] = {
     "openalex pull": ["--out", "{tmp}/oa", "--cache", "{tmp}/oa-cache"],
     "ror build": ["{folder}", "--out", "{tmp}/ror"],
     "wikidata build": ["{folder}", "--out", "{tmp}/wd"],
+    "build": ["{examples}/../recipes/anhui.toml", "--out", "{tmp}/recipe"],
     "epoch build": ["{examples}/annotation-bases.csv", "--out", "{tmp}/epoch"],
     "map": [
         "{examples}/annotation-bases.csv",
@@ -70,6 +71,7 @@ FOLDER_OUTPUTS = {
     ("openalex pull", "--cache"),
     ("ror build", "--out"),
     ("wikidata build", "--out"),
+    ("build", "--out"),
     ("epoch build", "--out"),
     ("map", "--out"),
     ("neo4j import", "--files-only"),

@@ -1,0 +1,328 @@
+"""Recipes: several open-data sources built into one set of aieco tables, reproducibly.
+
+A recipe (TOML) names the sources of one region or topic — ROR records, an Epoch AI table,
+Wikidata entity JSON, an OpenAlex snapshot, aieco tables of one's own — with their options. Each
+source is read by its own loader, resolved against the bundled entities (so Tsinghua from ROR,
+from OpenAlex and from the bundled data is one node: every loader's rows use the bundled id),
+and the pulls are merged into one dataset by the same rule ``--with-bundled`` uses (an entity
+row with an id already present and the same type fills the fields left empty; anything else with
+a taken id is an error naming both rows). :func:`build_recipe` returns the merged graph and a
+**lock**: every input file's size and SHA-256, each source's options, the time it was read and
+aieco's version. Building again with the lock refuses inputs that changed, so the same recipe
+and lock give the same tables, byte for byte.
+
+Recipe format
+-------------
+.. code-block:: toml
+
+    name = "Anhui's AI ecosystem"
+    [[source]]
+    kind = "ror"                      # ror | epoch | wikidata | openalex-snapshot | tables
+    paths = ["data/ror/v2.9-ror-data.zip"]   # relative to the recipe file
+    [[source]]
+    kind = "openalex-snapshot"
+    paths = ["data/openalex"]
+    level = "Country"                 # openalex-snapshot: institution | City | Region | Country
+    countries = ["CN", "US"]
+    ai = true
+    [[source]]
+    kind = "epoch"
+    paths = ["data/ai_models.zip"]
+    table = "notable_ai_models.csv"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from aieco._version import __version__
+from aieco.errors import DataValidationError, Problem
+from aieco.graph.build import build_graph
+from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.records import Dataset
+
+__all__ = ["LOCK_NAME", "Recipe", "build_recipe", "read_lock", "read_recipe", "unify_by_ids"]
+
+#: The lock file written beside the tables.
+LOCK_NAME = "aieco.lock"
+SourceKind = Literal["ror", "epoch", "wikidata", "openalex-snapshot", "tables"]
+
+
+class SourceSpec(BaseModel):
+    """One source of a recipe."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: SourceKind
+    paths: list[str] = Field(min_length=1)
+    #: openalex-snapshot: the level flows are counted at, the countries and years kept, AI only.
+    level: Literal["institution", "City", "Region", "Country"] = "institution"
+    countries: list[str] = Field(default_factory=list)
+    from_year: int | None = None
+    to_year: int | None = None
+    ai: bool = False
+    #: epoch: the table of the zip.
+    table: str = "notable_ai_models.csv"
+
+
+class Recipe(BaseModel):
+    """A recipe: a name and its sources, in order (earlier sources' rows win a merge)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    source: list[SourceSpec] = Field(min_length=1)
+
+
+def read_recipe(path: str | Path) -> Recipe:
+    """Read and check a recipe file (one error naming the file and key at fault)."""
+    from aieco.loaders.files import check_readable
+
+    path = Path(path)
+    refused = check_readable(path)
+    if refused is not None:
+        raise DataValidationError([refused])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return Recipe.model_validate(raw)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise DataValidationError([Problem(str(path), 0, "", f"not a valid recipe: {exc}")]) from exc
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise DataValidationError([Problem(str(path), 0, where, err["msg"])]) from exc
+
+
+def _files(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            yield path
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _inputs(spec: SourceSpec, base: Path) -> tuple[list[Path], list[dict[str, Any]]]:
+    paths = [(base / p).resolve() for p in spec.paths]
+    for path in paths:
+        if not path.exists():
+            raise DataValidationError(
+                [Problem(str(path), 0, "", "no such file or folder (named by the recipe)")]
+            )
+    files = [
+        {
+            "path": str(f.relative_to(base) if f.is_relative_to(base) else f),
+            "bytes": f.stat().st_size,
+            "sha256": _digest(f),
+        }
+        for f in _files(paths)
+    ]
+    return paths, files
+
+
+def _pull(spec: SourceSpec, paths: list[Path]) -> tuple[EcosystemGraph, list[list[str]]]:
+    """The graph one source gives, and its merges (``[source, id in it, name, bundled id, by]``)."""
+    if spec.kind == "tables":
+        from aieco.loaders.files import graph_from_files
+
+        return graph_from_files(paths), []
+    if spec.kind == "ror":
+        from aieco.loaders.ror import graph_from_ror
+
+        pull: Any = graph_from_ror(list(paths))
+    elif spec.kind == "wikidata":
+        from aieco.loaders.wikidata import graph_from_wikidata
+
+        pull = graph_from_wikidata(list(paths))
+    elif spec.kind == "epoch":
+        from aieco.loaders.epoch import graph_from_epoch
+
+        pull = graph_from_epoch(paths[0], table=spec.table)
+    else:
+        from aieco.loaders.openalex import graph_from_openalex_snapshot
+        from aieco.loaders.openalex_tables import OpenAlexFilters
+
+        filters = OpenAlexFilters(
+            countries=tuple(c.upper() for c in spec.countries),
+            from_year=spec.from_year,
+            to_year=spec.to_year,
+            ai_only=spec.ai,
+        )
+        pull = graph_from_openalex_snapshot(paths[0], filters=filters, level=spec.level)
+    merges = [[spec.kind, m.openalex, m.name, m.bundled, m.by] for m in pull.merges]
+    return pull.graph, merges
+
+
+def build_recipe(
+    recipe_path: str | Path, *, lock: dict[str, Any] | None = None
+) -> tuple[EcosystemGraph, dict[str, Any], list[list[str]]]:
+    """Build every source of a recipe and merge them: (graph, lock, merge report rows).
+
+    With ``lock`` (a lock this function returned before), every input must have the size and
+    SHA-256 the lock records, or nothing is built.
+    """
+    from aieco.loaders.bundled import _merge_known
+    from aieco.loaders.files import dataset_from_graph
+
+    path = Path(recipe_path).resolve()
+    recipe = read_recipe(path)
+    base = path.parent
+    merged = Dataset()
+    sources: list[dict[str, Any]] = []
+    report: list[list[str]] = []
+    for i, spec in enumerate(recipe.source):
+        paths, files = _inputs(spec, base)
+        if lock is not None:
+            _check_lock(lock, i, spec, files, path)
+        read_at = (
+            str(lock["sources"][i]["read_at"])
+            if lock is not None
+            else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        )
+        graph, merges = _pull(spec, paths)
+        more, problems = dataset_from_graph(graph.G, file=f"{path.name}: source {i + 1} ({spec.kind})")
+        if problems:
+            raise DataValidationError(problems)
+        more.sources = [(_stamped(rec, read_at), origin) for rec, origin in more.sources]
+        report += [
+            [spec.kind, a, name, b, "same ROR/OpenAlex id"] for a, b, name in unify_by_ids(merged, more)
+        ]
+        _merge_known(merged, more)
+        merged.extend(more)
+        report += merges
+        sources.append(
+            {
+                "kind": spec.kind,
+                "options": spec.model_dump(exclude={"kind", "paths"}),
+                "files": files,
+                "read_at": read_at,
+            }
+        )
+    graph = build_graph(merged, name=recipe.name)
+    graph.G.graph["recipe"] = recipe.name
+    new_lock = {
+        "recipe": recipe.name,
+        "recipe_sha256": _digest(path),
+        "aieco": __version__,
+        "sources": sources,
+    }
+    return graph, new_lock, report
+
+
+def _stamped(rec: Any, read_at: str) -> Any:
+    """A pull's Source row dated by the recipe's read time (the lock's, when rebuilding), so
+    that a rebuild from the lock writes the same row."""
+    note = str(rec.note or "")
+    if not note.startswith("retrieved "):
+        return rec
+    rest = note.split(";", 1)[1] if ";" in note else ""
+    stamped = f"retrieved {read_at}" + (f";{rest}" if rest else "")
+    return rec.model_copy(update={"note": stamped, "published": read_at[:10]})
+
+
+def _key(value: Any) -> str | None:
+    text = str(value or "").strip().rstrip("/").lower()
+    return text or None
+
+
+def unify_by_ids(base: Dataset, more: Dataset) -> list[tuple[str, str, str]]:
+    """Entities of ``more`` that an exact id (ROR, OpenAlex) says are entities of ``base`` become
+    those entities: their rows fill the fields ``base`` leaves empty, and every relation and
+    observation of ``more`` naming them is pointed at ``base``'s id. Returns (id in ``more``,
+    id in ``base``, name) for each, for the merge report."""
+    index: dict[tuple[str, str], int] = {}
+    for i, (rec, _) in enumerate(base.entities):
+        for field in ("ror", "openalex_id"):
+            key = _key(getattr(rec, field))
+            if key:
+                index.setdefault((field, key), i)
+    renamed: dict[str, str] = {}
+    kept = []
+    done = []
+    for rec, origin in more.entities:
+        at = next(
+            (
+                index[(f, k)]
+                for f in ("ror", "openalex_id")
+                if (k := _key(getattr(rec, f))) and (f, k) in index
+            ),
+            None,
+        )
+        old = base.entities[at][0] if at is not None else None
+        if at is None or old is None or old.id == rec.id or old.type != rec.type:
+            kept.append((rec, origin))
+            continue
+        fill = {
+            k: v
+            for k, v in rec.model_dump().items()
+            if getattr(old, k) in (None, [], "") and v not in (None, [])
+        }
+        fill.pop("id", None)
+        if fill:
+            base.entities[at] = (old.model_copy(update=fill), base.entities[at][1])
+        renamed[rec.id] = old.id
+        done.append((rec.id, old.id, rec.name_en))
+    more.entities = kept
+    if renamed:
+        more.relations = [
+            (
+                rec.model_copy(
+                    update={"from_": renamed.get(rec.from_, rec.from_), "to": renamed.get(rec.to, rec.to)}
+                ),
+                origin,
+            )
+            for rec, origin in more.relations
+        ]
+        more.observations = [
+            (rec.model_copy(update={"subject": renamed.get(rec.subject, rec.subject)}), origin)
+            for rec, origin in more.observations
+        ]
+    return done
+
+
+def _check_lock(
+    lock: dict[str, Any], i: int, spec: SourceSpec, files: list[dict[str, Any]], path: Path
+) -> None:
+    locked = (lock.get("sources") or [])[i : i + 1]
+    if not locked or locked[0].get("kind") != spec.kind:
+        raise DataValidationError(
+            [Problem(str(path), 0, f"source[{i}]", "the recipe no longer matches its lock")]
+        )
+    before = {f["path"]: (f["bytes"], f["sha256"]) for f in locked[0].get("files") or []}
+    now = {f["path"]: (f["bytes"], f["sha256"]) for f in files}
+    for name in sorted(set(before) | set(now)):
+        if before.get(name) != now.get(name):
+            what = "is new" if name not in before else "is gone" if name not in now else "changed"
+            raise DataValidationError(
+                [
+                    Problem(
+                        name, 0, f"source[{i}]", f"{what} since the lock was written; rebuild without --lock"
+                    )
+                ]
+            )
+
+
+def read_lock(path: str | Path) -> dict[str, Any]:
+    """Read a lock file written by ``aieco build``."""
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataValidationError([Problem(str(path), 0, "", f"cannot read the lock: {exc}")]) from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("sources"), list):
+        raise DataValidationError([Problem(str(path), 0, "", "not an aieco lock file")])
+    return payload
