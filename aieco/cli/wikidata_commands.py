@@ -45,3 +45,41 @@ def wikidata_build(
     pull = graph_from_wikidata(list(paths), with_bundled=resolve)
     pull.write(out, force=force)
     report_pull(pull, out)
+
+
+@wikidata_app.command("query")
+def wikidata_query(
+    country: Annotated[str, typer.Option("--country", "-c", help="Two-letter ISO code of the country.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the tables, merges.tsv and dropped.tsv.")
+    ],
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", "-k", help="education, company, facility or government (repeatable; default all)."
+        ),
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Cache folder (default ~/.cache/aieco/wikidata).")
+    ] = None,
+    resolve: Annotated[
+        bool,
+        typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
+    ] = True,
+    force: ForceOpt = False,
+) -> None:
+    """Ask Wikidata's query service for the organisations of a country (paged, cached, with the
+    service's limits respected), then build them as `aieco wikidata build` does.
+
+    Example: [bold]aieco wikidata query --country CN --kind company --out cn-companies/[/bold]
+    """
+    from aieco.loaders.pull import PULL_FILES
+    from aieco.loaders.wikidata_sparql import KINDS, graph_from_wikidata_sparql
+    from aieco.neo4j.server.local import cache_dir
+
+    check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
+    pull = graph_from_wikidata_sparql(
+        country, kinds=kind or KINDS, cache_dir=cache or cache_dir() / "wikidata", with_bundled=resolve
+    )
+    pull.write(out, force=force)
+    report_pull(pull, out)

@@ -40,7 +40,7 @@ import gzip
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ __all__ = [
     "WIKIDATA_DROP_UNITS",
     "best",
     "graph_from_wikidata",
+    "pull_from_entities",
     "wikidata_institution",
 ]
 
@@ -263,7 +264,9 @@ def _json(file: str, line: int, text: str) -> dict[str, Any]:
 def _document(file: str, text: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
     payload = _json(file, 1, text)
     if "head" in payload and "results" in payload:
-        yield from _sparql(file, payload)
+        from aieco.loaders.wikidata_sparql import entities_from_results
+
+        yield from entities_from_results(file, payload)
         return
     if "entities" not in payload and not ("id" in payload and ("claims" in payload or "labels" in payload)):
         raise DataValidationError([Problem(file, 1, "", "not Wikidata entity JSON nor a SPARQL result")])
@@ -278,6 +281,19 @@ def _document(file: str, text: str) -> Iterator[tuple[str, int, dict[str, Any]]]
 
 def graph_from_wikidata(paths: list[str | Path], *, with_bundled: bool = True) -> Pull:
     """Organisations and their places from Wikidata entity JSON (see the module docstring)."""
+    first = Path(paths[0]).resolve() if paths else Path(".")
+    return pull_from_entities(
+        iter_entities(paths),
+        title=f"Wikidata: entities read from {first.name}",
+        url=first.as_uri(),
+        with_bundled=with_bundled,
+    )
+
+
+def pull_from_entities(
+    found: Iterable[tuple[str, int, dict[str, Any]]], *, title: str, url: str, with_bundled: bool = True
+) -> Pull:
+    """The pull of Wikidata entities (file or URL, item number, entity), however they were read."""
     from aieco.loaders.bundled import graph_from_bundled
 
     entities: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -290,7 +306,7 @@ def graph_from_wikidata(paths: list[str | Path], *, with_bundled: bool = True) -
         if len(examples.setdefault(reason, [])) < 5:
             examples[reason].append(example)
 
-    for file, n, entity in iter_entities(paths):
+    for file, n, entity in found:
         read["entities"] += 1
         qid = entity.get("id")
         if not isinstance(qid, str) or not qid:
@@ -303,9 +319,8 @@ def graph_from_wikidata(paths: list[str | Path], *, with_bundled: bool = True) -
         entities[qid] = (f"{file}:{n}", entity)
     known = {qid: entity for qid, (_, entity) in entities.items()}
     resolver = Resolver(graph_from_bundled()) if with_bundled else Resolver(None)
-    first = Path(paths[0]).resolve() if paths else Path(".")
-    source = pull_source(f"Wikidata entities {first.name}", url=first.as_uri())
-    source["title"] = f"Wikidata: entities read from {first.name}"
+    source = pull_source(title, url=url)
+    source["title"] = title
     source["publisher"] = "Wikidata, CC0 1.0"
     acc = Accumulator(filters=OpenAlexFilters(), resolver=resolver, salt=str(source["id"]))
     for qid, (where, entity) in sorted(entities.items()):
@@ -334,7 +349,7 @@ def graph_from_wikidata(paths: list[str | Path], *, with_bundled: bool = True) -
     return Pull.from_rows(
         rows,
         source,
-        name=f"wikidata {first.name}",
+        name=title,
         about="wikidata",
         merges=merges,
         read=read,
@@ -344,96 +359,3 @@ def graph_from_wikidata(paths: list[str | Path], *, with_bundled: bool = True) -
         id_column="wikidata_id",
         resolver=resolver,
     )
-
-
-#: The SPARQL query whose results (``format=json``) the loader reads, one row per organisation and
-#: class: run it at https://query.wikidata.org/ with the class and country of interest (here AI
-#: companies, labs and universities in China: Q148), save the JSON, then ``aieco wikidata build``.
-WIKIDATA_SPARQL = """\
-SELECT ?item ?itemLabel ?class ?country ?countryLabel ?countryCode ?hq ?hqLabel ?hqGeonames
-       ?ror ?openalex ?inception ?parent ?website WHERE {
-  VALUES ?class { wd:Q4830453 wd:Q783794 wd:Q6881511 wd:Q891723 wd:Q31855 wd:Q3918 wd:Q327333 }
-  ?item wdt:P31 ?class ; wdt:P17 wd:Q148 .
-  OPTIONAL { ?item wdt:P17 ?country . OPTIONAL { ?country wdt:P297 ?countryCode } }
-  OPTIONAL { ?item wdt:P159 ?hq . OPTIONAL { ?hq wdt:P1566 ?hqGeonames } }
-  OPTIONAL { ?item wdt:P6782 ?ror }  OPTIONAL { ?item wdt:P10283 ?openalex }
-  OPTIONAL { ?item wdt:P571 ?inception }  OPTIONAL { ?item wdt:P749 ?parent }
-  OPTIONAL { ?item wdt:P856 ?website }
-  SERVICE wikibase:label { bd:serviceParam wikibase:language "en,zh-hans,zh-hant,ja". }
-}"""
-#: SPARQL variable → (property, kind of value) in the entity JSON the rows become.
-_SPARQL_CLAIMS = {
-    "class": ("P31", "item"),
-    "country": ("P17", "item"),
-    "hq": ("P159", "item"),
-    "ror": ("P6782", "text"),
-    "openalex": ("P10283", "text"),
-    "inception": ("P571", "time"),
-    "parent": ("P749", "item"),
-    "website": ("P856", "text"),
-}
-
-
-def _qid(cell: Any) -> str | None:
-    value = cell.get("value") if isinstance(cell, Mapping) else None
-    if not isinstance(value, str) or "/entity/Q" not in value:
-        return None
-    return value.rsplit("/", 1)[-1]
-
-
-def _snak(kind: str, value: str) -> dict[str, Any]:
-    data: Any = {"id": value} if kind == "item" else value
-    if kind == "time":
-        data = {"time": ("+" if not value.startswith(("+", "-")) else "") + value, "precision": 9}
-    return {"rank": "normal", "mainsnak": {"snaktype": "value", "datavalue": {"value": data}}}
-
-
-def _sparql(file: str, payload: Mapping[str, Any]) -> Iterator[tuple[str, int, dict[str, Any]]]:
-    """SPARQL results (the columns of :data:`WIKIDATA_SPARQL`) as entity JSON: one entity per
-    ``?item``, with its country and headquarters as entities of their own."""
-    bindings = (
-        (payload.get("results") or {}).get("bindings")
-        if isinstance(payload.get("results"), Mapping)
-        else None
-    )
-    if not isinstance(bindings, list):
-        raise DataValidationError(
-            [Problem(file, 1, "results.bindings", "a SPARQL result needs a list of bindings")]
-        )
-    made: dict[str, dict[str, Any]] = {}
-
-    def entity(qid: str) -> dict[str, Any]:
-        return made.setdefault(qid, {"id": qid, "labels": {}, "claims": {}})
-
-    for n, row in enumerate(bindings, start=1):
-        if not isinstance(row, Mapping):
-            raise DataValidationError([Problem(file, n, "", "a SPARQL binding must be a JSON object")])
-        qid = _qid(row.get("item"))
-        if qid is None:
-            continue
-        item = entity(qid)
-        for var, owner in (
-            ("itemLabel", qid),
-            ("countryLabel", _qid(row.get("country"))),
-            ("hqLabel", _qid(row.get("hq"))),
-        ):
-            cell = row.get(var)
-            if owner and isinstance(cell, Mapping) and isinstance(cell.get("value"), str):
-                lang = str(cell.get("xml:lang") or "en")
-                entity(owner)["labels"].setdefault(lang, {"language": lang, "value": cell["value"]})
-        for var, (prop, kind) in _SPARQL_CLAIMS.items():
-            cell = row.get(var)
-            value = (
-                (_qid(cell) if kind == "item" else cell.get("value")) if isinstance(cell, Mapping) else None
-            )
-            if isinstance(value, str) and value:
-                claims = item["claims"].setdefault(prop, [])
-                if _snak(kind, value) not in claims:
-                    claims.append(_snak(kind, value))
-        for var, owner_var, prop in (("countryCode", "country", "P297"), ("hqGeonames", "hq", "P1566")):
-            owner = _qid(row.get(owner_var))
-            cell = row.get(var)
-            if owner and isinstance(cell, Mapping) and isinstance(cell.get("value"), str):
-                entity(owner)["claims"].setdefault(prop, [_snak("text", cell["value"])])
-    for n, found in enumerate(made.values(), start=1):
-        yield file, n, found

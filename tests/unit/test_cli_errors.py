@@ -44,6 +44,7 @@ BASE: dict[str, list[str]] = {
     "openalex pull": ["--out", "{tmp}/oa", "--cache", "{tmp}/oa-cache"],
     "ror build": ["{folder}", "--out", "{tmp}/ror"],
     "wikidata build": ["{folder}", "--out", "{tmp}/wd"],
+    "wikidata query": ["--country", "CN", "--out", "{tmp}/wq", "--cache", "{tmp}/wq-cache"],
     "build": ["{examples}/../recipes/anhui.toml", "--out", "{tmp}/recipe"],
     "epoch build": ["{examples}/annotation-bases.csv", "--out", "{tmp}/epoch"],
     "map": [
@@ -71,6 +72,8 @@ FOLDER_OUTPUTS = {
     ("openalex pull", "--cache"),
     ("ror build", "--out"),
     ("wikidata build", "--out"),
+    ("wikidata query", "--out"),
+    ("wikidata query", "--cache"),
     ("build", "--out"),
     ("epoch build", "--out"),
     ("map", "--out"),
@@ -167,6 +170,10 @@ EXPLICIT = [
     pytest.param(["epoch", "build", "{folder}", "--out", "{tmp}/e"], id="epoch: a folder"),
     pytest.param(["ror", "build", "{folder}/bad.csv", "--out", "{tmp}/r"], id="ror: not JSON"),
     pytest.param(["wikidata", "build", "{folder}/bad.csv", "--out", "{tmp}/w"], id="wikidata: not JSON"),
+    pytest.param(
+        ["wikidata", "query", "--country", "China", "--out", "{tmp}/w"], id="wikidata: not an ISO code"
+    ),
+    pytest.param(["wikidata", "query", "--country", "CN", "--out", "{tmp}/w"], id="wikidata: no endpoint"),
 ]
 
 
@@ -175,6 +182,8 @@ def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")  # a closed port: refused at once
     monkeypatch.setenv("NEO4J_PASSWORD", "not-used")
     monkeypatch.setenv("AIECO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("AIECO_WIKIDATA_SPARQL_URL", "http://127.0.0.1:1/sparql")  # never the real service
+    monkeypatch.setenv("AIECO_HTTP_RETRIES", "0")
     a_file = tmp_path / "a-file.txt"
     a_file.write_text("not a folder\n", encoding="utf-8")
     folder = tmp_path / "a-folder"

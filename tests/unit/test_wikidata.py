@@ -230,3 +230,74 @@ def test_every_real_file_reads_and_nothing_is_guessed(realdata: Path, tmp_path: 
         + pull.dropped.get("entity read again (a redirect or a repeat)", 0)
         == pull.read["entities"]
     )
+
+
+# ---- the SPARQL path, against a loopback endpoint answering in the standard JSON results format ---
+def test_the_query_service_is_paged_cached_and_read_like_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import http.server
+    import threading
+    from urllib.parse import parse_qs, urlparse
+
+    import aieco.loaders.wikidata_sparql as sparql
+
+    monkeypatch.setattr(sparql, "PAGE", 2)
+    seen: list[tuple[str, str, str]] = []
+
+    def uri(q: str) -> dict[str, str]:
+        return {"type": "uri", "value": f"http://www.wikidata.org/entity/{q}"}
+
+    rows = [
+        {
+            "item": uri(f"Q9010{i}"),
+            "itemLabel": {"type": "literal", "xml:lang": "en", "value": name},
+            "class": uri("Q891723"),
+            "country": uri("Q90001"),
+            "countryCode": {"type": "literal", "value": "CN"},
+            "hq": uri("Q90003"),
+            "hqLabel": {"type": "literal", "xml:lang": "en", "value": "Hefei"},
+            "hqGeonames": {"type": "literal", "value": "1808722"},
+        }
+        for i, name in enumerate(["iFLYTEK", "Example Voice Co", "Example Vision Co"])
+    ]
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            query = parse_qs(urlparse(self.path).query)["query"][0]
+            seen.append((query.rsplit("\n", 1)[-1], self.headers["User-Agent"], self.headers["Accept"]))
+            offset = int(query.rsplit("OFFSET ", 1)[-1])
+            body = json.dumps(
+                {"head": {"vars": list(rows[0])}, "results": {"bindings": rows[offset : offset + 2]}}
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AIECO_WIKIDATA_SPARQL_URL", f"http://127.0.0.1:{server.server_address[1]}/sparql")
+    try:
+        out = tmp_path / "out"
+        args = ["wikidata", "query", "--country", "CN", "--kind", "company", "--cache", str(tmp_path / "c")]
+        result = runner.invoke(app, [*args, "--out", str(out)])
+        assert result.exit_code == 0, result.stderr
+        assert [s[0] for s in seen] == [
+            "LIMIT 2 OFFSET 0",
+            "LIMIT 2 OFFSET 2",
+        ]  # paged, stops at a short page
+        assert seen[0][1].startswith("aieco/")  # the user-agent policy: who is asking
+        assert seen[0][2] == "application/sparql-results+json"
+        with (out / "entities.csv").open(encoding="utf-8") as fh:
+            made = {r["id"] for r in csv.DictReader(fh)}
+        assert {"iflytek", "wikidata-q90101", "wikidata-q90102", "hefei"} <= made
+        again = runner.invoke(app, [*args, "--out", str(tmp_path / "again")])
+        assert again.exit_code == 0, again.stderr
+        assert len(seen) == 2  # the second run is answered from the cache
+    finally:
+        server.shutdown()
+        server.server_close()
