@@ -49,7 +49,7 @@ from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.records import Dataset
 
-__all__ = ["LOCK_NAME", "Recipe", "build_recipe", "read_lock", "read_recipe", "unify_by_ids"]
+__all__ = ["LOCK_NAME", "Recipe", "apply_settle", "build_recipe", "read_lock", "read_recipe", "unify_by_ids"]
 
 #: The lock file written beside the tables.
 LOCK_NAME = "aieco.lock"
@@ -80,6 +80,9 @@ class Recipe(BaseModel):
 
     name: str
     source: list[SourceSpec] = Field(min_length=1)
+    #: A TSV a person edits to settle what the loaders left apart (relative to the recipe):
+    #: ``id`` (an entity of the tables), ``becomes`` (the id it is), ``why``.
+    settle: str | None = None
 
 
 def read_recipe(path: str | Path) -> Recipe:
@@ -165,6 +168,7 @@ def _pull(spec: SourceSpec, paths: list[Path]) -> tuple[EcosystemGraph, list[lis
         )
         pull = graph_from_openalex_snapshot(paths[0], filters=filters, level=spec.level)
     merges = [[spec.kind, m.openalex, m.name, m.bundled, m.by] for m in pull.merges]
+    merges += [[spec.kind, "", name, candidates, why] for name, candidates, why in pull.unsettled]
     return pull.graph, merges
 
 
@@ -213,6 +217,15 @@ def build_recipe(
                 "read_at": read_at,
             }
         )
+    settled: dict[str, Any] | None = None
+    if recipe.settle:
+        settle_path = (base / recipe.settle).resolve()
+        if lock is not None and lock.get("settle", {}).get("sha256") not in (None, _digest(settle_path)):
+            raise DataValidationError([Problem(str(settle_path), 0, "settle", "changed since the lock")])
+        report += [
+            ["settle", a, why, b, "settled by hand"] for a, b, why in apply_settle(merged, settle_path)
+        ]
+        settled = {"path": recipe.settle, "sha256": _digest(settle_path)}
     graph = build_graph(merged, name=recipe.name)
     graph.G.graph["recipe"] = recipe.name
     new_lock = {
@@ -220,6 +233,7 @@ def build_recipe(
         "recipe_sha256": _digest(path),
         "aieco": __version__,
         "sources": sources,
+        **({"settle": settled} if settled else {}),
     }
     return graph, new_lock, report
 
@@ -292,6 +306,66 @@ def unify_by_ids(base: Dataset, more: Dataset) -> list[tuple[str, str, str]]:
             (rec.model_copy(update={"subject": renamed.get(rec.subject, rec.subject)}), origin)
             for rec, origin in more.observations
         ]
+    return done
+
+
+def read_settle(path: Path) -> list[tuple[int, str, str, str]]:
+    """(line, id, becomes, why) of a settle file: tab-separated, a header line, ``#`` comments."""
+    from aieco.loaders.files import check_readable
+
+    refused = check_readable(path)
+    if refused is not None:
+        raise DataValidationError([refused])
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise DataValidationError([Problem(str(path), 0, "", f"not UTF-8 text: {exc.reason}")]) from exc
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if n == 1 or not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
+            raise DataValidationError(
+                [Problem(str(path), n, "becomes", "a line is: id <TAB> becomes <TAB> why")]
+            )
+        rows.append((n, cells[0].strip(), cells[1].strip(), cells[2].strip() if len(cells) > 2 else ""))
+    return rows
+
+
+def apply_settle(data: Dataset, path: Path) -> list[tuple[str, str, str]]:
+    """Make each ``id`` of the settle file the entity ``becomes`` (relations and observations
+    follow; a row already holding ``becomes`` keeps its fields and takes the ones it lacks)."""
+    by_id = {rec.id: i for i, (rec, _) in enumerate(data.entities)}
+    renamed: dict[str, str] = {}
+    done = []
+    for n, old_id, new_id, why in read_settle(path):
+        if old_id not in by_id:
+            raise DataValidationError([Problem(str(path), n, "id", f"no entity {old_id!r} in the tables")])
+        renamed[old_id] = new_id
+        done.append((old_id, new_id, why))
+    kept = []
+    for rec, origin in data.entities:
+        if rec.id not in renamed:
+            kept.append((rec, origin))
+            continue
+        target = renamed[rec.id]
+        twin = next((i for i, (other, _) in enumerate(kept) if other.id == target), None)
+        if twin is None:
+            kept.append((rec.model_copy(update={"id": target}), origin))
+        else:
+            other = kept[twin][0]
+            fill = {k: v for k, v in rec.model_dump().items() if getattr(other, k) in (None, [], "") and v}
+            fill.pop("id", None)
+            kept[twin] = (other.model_copy(update=fill), kept[twin][1])
+    data.entities = kept
+    data.relations = [
+        (r.model_copy(update={"from_": renamed.get(r.from_, r.from_), "to": renamed.get(r.to, r.to)}), o)
+        for r, o in data.relations
+    ]
+    data.observations = [
+        (r.model_copy(update={"subject": renamed.get(r.subject, r.subject)}), o) for r, o in data.observations
+    ]
     return done
 
 

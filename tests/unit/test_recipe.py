@@ -137,3 +137,42 @@ def test_the_example_recipes_are_valid(name: str) -> None:
 
     recipe = read_recipe(Path(__file__).resolve().parents[2] / "examples" / "recipes" / name)
     assert {s.kind for s in recipe.source} >= {"openalex-snapshot", "ror", "epoch"}
+
+
+def test_a_settle_file_makes_two_records_one(tmp_path: Path) -> None:
+    from tests.unit.test_wikidata import CHINA, HEFEI, IFLYTEK, LAB, _write
+
+    lab = {**LAB, "claims": {k: v for k, v in LAB["claims"].items() if k != "P6782"}}  # no ROR id to join
+    _write(tmp_path / "wd", [CHINA, HEFEI, IFLYTEK, lab])
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "sources.csv").write_text(
+        "id,title,url\nmy-notes,My notes,https://example.org/notes\n", encoding="utf-8"
+    )
+    (mine / "entities.csv").write_text(
+        "id,type,name_en,description,source\n"
+        "speech-lab,ResearchLab,Example Speech Lab (our name),our record,my-notes\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "settle.tsv").write_text(
+        "id\tbecomes\twhy\n# decided by hand\nwikidata-q90011\tspeech-lab\tthe same lab: our record of it\n",
+        encoding="utf-8",
+    )
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(
+        'name = "settled"\nsettle = "settle.tsv"\n'
+        '[[source]]\nkind = "tables"\npaths = ["mine"]\n'
+        '[[source]]\nkind = "wikidata"\npaths = ["wd/dump.json"]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(recipe), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    entities = {r["id"]: r for r in _rows(out / "entities.csv")}
+    assert "wikidata-q90011" not in entities
+    assert entities["speech-lab"]["name_en"] == "Example Speech Lab (our name)"  # the first row's fields
+    relations = {(r["from"], r["type"], r["to"]) for r in _rows(out / "relations.csv")}
+    assert ("speech-lab", "PART_OF", "iflytek") in relations  # Wikidata's parent, now on our lab
+    assert "wikidata-q90011\tthe same lab: our record of it\tspeech-lab" in (out / "merges.tsv").read_text()
+    assert json.loads((out / "aieco.lock").read_text())["settle"]["path"] == "settle.tsv"
+    assert runner.invoke(app, ["load", str(out), "--with-bundled"]).exit_code == 0
