@@ -26,7 +26,13 @@ def _city_ecosystem(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
     if c not in G:
         return as_frame([], CITY_ECOSYSTEM.columns)
     rows = [
-        {"id": n, "type": G.nodes[n]["type"], "name": name(G, n), "hops": h}
+        {
+            "id": n,
+            "type": G.nodes[n]["type"],
+            "name": name(G, n),
+            "hops": h,
+            "source": G.nodes[n].get("source"),
+        }
         for n, h in members_of(G, c).items()
     ]
     return as_frame(rows, CITY_ECOSYSTEM.columns)
@@ -34,9 +40,10 @@ def _city_ecosystem(eg: EcosystemGraph, p: Mapping[str, Any]) -> pd.DataFrame:
 
 CITY_ECOSYSTEM = Query(
     name="city_ecosystem",
-    question="What is located in this place (directly, or in its parks and districts), by type?",
+    question="What is located in this place (directly, or in its parks and districts), by type, and on "
+    "which source's word (a recipe's tables: what the region holds from each source)?",
     params=(Param("city", "entity", "shenzhen", "Place id (usually a City)."),),
-    columns=("id", "type", "name", "hops"),
+    columns=("id", "type", "name", "hops", "source"),
     order_by=(("type", True), ("id", True)),
     networkx=_city_ecosystem,
     examples=({"city": "shanghai"}, {"city": "bay-area"}),

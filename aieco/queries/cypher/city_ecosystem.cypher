@@ -3,4 +3,5 @@ MATCH (c:AiecoNode {id: $city})
 MATCH p = (x:AiecoNode)-[:LOCATED_IN|HEADQUARTERED_IN*1..4]->(c)
 WHERE x <> c
 WITH x, min(length(p)) AS hops
-RETURN x.id AS id, [l IN labels(x) WHERE l <> 'AiecoNode'][0] AS type, coalesce(x.name_en, x.id) AS name, hops
+RETURN x.id AS id, [l IN labels(x) WHERE l <> 'AiecoNode'][0] AS type, coalesce(x.name_en, x.id) AS name, hops,
+       x.source AS source
