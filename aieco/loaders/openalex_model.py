@@ -177,6 +177,9 @@ class Institution:
     note: str | None = None
     #: The year it was founded (Wikidata's inception), when the source gives one.
     year: int | None = None
+    #: The city's coordinates from the source itself (Wikidata's P625 of the headquarters) and
+    #: where they are stated; used when GeoNames cities15000 does not hold the city.
+    city_coordinates: tuple[float, float, str] | None = None
 
     @property
     def url(self) -> str:

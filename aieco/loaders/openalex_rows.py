@@ -116,6 +116,9 @@ class _Builder:
                 "type": NodeType.CITY.value,
                 "name_en": name,
             }
+        if "lat" not in row and inst.city_coordinates is not None:  # the source's own, cited
+            lat, lon, ref = inst.city_coordinates
+            row |= {"lat": lat, "lon": lon, "coord_source": self.src, "coord_ref": ref}
         node = self._entity(key, row, self.resolver.place("City", inst.city, inst.geonames_city_id), name)
         above = self.region(inst) or self.country(inst)
         if above:

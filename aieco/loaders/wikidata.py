@@ -215,7 +215,23 @@ def wikidata_institution(
         registry="wikidata",
         note="; ".join(notes),
         year=_year(claims, "P571"),
+        city_coordinates=_coordinates(hq) if hq else None,
     )
+
+
+def _coordinates(item: Mapping[str, Any]) -> tuple[float, float, str] | None:
+    """An item's coordinate location (P625, on Earth) with the address that states it."""
+    for value in best(item.get("claims") or {}, "P625"):
+        if not isinstance(value, Mapping):
+            continue
+        lat, lon = value.get("latitude"), value.get("longitude")
+        globe = str(value.get("globe") or "http://www.wikidata.org/entity/Q2")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+            continue
+        y, x = float(lat), float(lon)  # type: ignore[arg-type]  # numbers, checked above
+        if globe.endswith("/Q2") and -90 <= y <= 90 and -180 <= x <= 180:
+            return y, x, f"https://www.wikidata.org/wiki/{item.get('id')} (P625)"
+    return None
 
 
 def iter_entities(paths: list[str | Path]) -> Iterator[tuple[str, int, dict[str, Any]]]:

@@ -301,3 +301,40 @@ def test_the_query_service_is_paged_cached_and_read_like_files(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_headquarters_outside_geonames_take_wikidata_coordinates(tmp_path: Path) -> None:
+    def coordinate(lat: float, lon: float, globe: str = "Q2") -> dict[str, Any]:
+        return {"latitude": lat, "longitude": lon, "globe": f"http://www.wikidata.org/entity/{globe}"}
+
+    town = entity(
+        "Q90004",
+        {"en": "Example Town"},
+        {
+            "P1566": [statement("99999991")],  # not in GeoNames cities15000
+            "P17": [statement(item("Q90001"))],
+            "P625": [
+                statement(coordinate(10.0, 10.0), rank="deprecated"),
+                statement(coordinate(31.5, 117.25)),
+            ],
+        },
+    )
+    moon = entity("Q90005", {"en": "Moon Base"}, {"P625": [statement(coordinate(1.0, 2.0, globe="Q405"))]})
+    company = entity(
+        "Q90012",
+        {"en": "Example Robotics"},
+        {"P31": [statement(item("Q783794"))], "P159": [statement(item("Q90004"))]},
+    )
+    lunar = entity(
+        "Q90013",
+        {"en": "Lunar Example Co"},
+        {"P31": [statement(item("Q783794"))], "P159": [statement(item("Q90005"))]},
+    )
+    pull = graph_from_wikidata([_write(tmp_path, [CHINA, town, moon, company, lunar])], with_bundled=False)
+    G = pull.graph.G
+    city = G.nodes["geonames-99999991"]
+    assert (city["lat"], city["lon"]) == (31.5, 117.25)  # the normal statement, not the deprecated one
+    assert city["coord_ref"] == "https://www.wikidata.org/wiki/Q90004 (P625)"
+    assert city["coord_source"] in G  # the pull's own Source row
+    moon_city = next(v for u, v, t in G.edges("wikidata-q90013", data="type") if t == "HEADQUARTERED_IN")
+    assert "lat" not in G.nodes[moon_city]  # coordinates on another globe are not places on Earth
