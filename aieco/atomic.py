@@ -91,7 +91,8 @@ def _locked(folder: Path) -> Iterator[None]:
             os.close(fd)  # closing releases the lock
 
 
-def _digest(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
     sha = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -128,7 +129,7 @@ def written_by_aieco(path: str | Path) -> bool:
     known = {_manifest(target.parent).get(target.name), pending.get(target.name)}
     known.discard(None)
     try:
-        return bool(known) and target.is_file() and _digest(target) in known
+        return bool(known) and target.is_file() and file_sha256(target) in known
     except OSError:
         return False
 
@@ -155,7 +156,7 @@ def _record(path: Path, digest: str | None = None) -> None:
     folder = path.parent
     payload = _payload(folder)
     files = _str_map(payload.get("files"))
-    files[path.name] = digest or _digest(path)
+    files[path.name] = digest or file_sha256(path)
     pending = payload.get("pending") if isinstance(payload.get("pending"), dict) else None
     _write_manifest(folder, files, pending)
 
@@ -260,7 +261,7 @@ def atomic_path(target: str | Path, *, force: bool = False) -> Iterator[Path]:
         yield tmp
         os.chmod(tmp, 0o644)
         if active is not None and rel is not None:
-            active.files[rel] = _digest(tmp)
+            active.files[rel] = file_sha256(tmp)
             os.replace(tmp, active.stage / rel)
         else:
             with _locked(path.parent):

@@ -45,6 +45,15 @@ NameOpt = Annotated[str, typer.Option("--name", help="Name of the local instance
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace existing files that aieco did not write (or that changed).")
 ]
+#: The folder a registry or open-data pull writes (its tables, merges.tsv and dropped.tsv).
+PullOutOpt = Annotated[
+    Path, typer.Option("--out", "-o", help="Folder for the tables, merges.tsv and dropped.tsv.")
+]
+#: Whether a pull merges what it reads into bundled entities.
+ResolveOpt = Annotated[
+    bool,
+    typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
+]
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")]
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from aieco.atomic import check_writable_folder
-from aieco.cli.options import ForceOpt
+from aieco.cli.options import ForceOpt, PullOutOpt, ResolveOpt
 from aieco.cli.output import report_pull
 from aieco.graph.io import CSV_TABLES
 
@@ -23,13 +23,8 @@ ror_app = typer.Typer(
 @ror_app.command("build")
 def ror_build(
     paths: Annotated[list[Path], typer.Argument(help="ROR dump (zip or JSON), record files or folders.")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the tables, merges.tsv and dropped.tsv.")
-    ],
-    resolve: Annotated[
-        bool,
-        typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
-    ] = True,
+    out: PullOutOpt,
+    resolve: ResolveOpt = True,
     force: ForceOpt = False,
 ) -> None:
     """Organisations typed by ROR type, names by language and script, GeoNames city → region →

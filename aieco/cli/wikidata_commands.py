@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from aieco.atomic import check_writable_folder
-from aieco.cli.options import ForceOpt
+from aieco.cli.options import ForceOpt, PullOutOpt, ResolveOpt
 from aieco.cli.output import report_pull
 from aieco.graph.io import CSV_TABLES
 
@@ -24,13 +24,8 @@ wikidata_app = typer.Typer(
 @wikidata_app.command("build")
 def wikidata_build(
     paths: Annotated[list[Path], typer.Argument(help="Entity JSON files, dump files or folders of them.")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the tables, merges.tsv and dropped.tsv.")
-    ],
-    resolve: Annotated[
-        bool,
-        typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
-    ] = True,
+    out: PullOutOpt,
+    resolve: ResolveOpt = True,
     force: ForceOpt = False,
 ) -> None:
     """Organisations typed by their P31 class, names by language, headquarters city → country,
@@ -50,9 +45,7 @@ def wikidata_build(
 @wikidata_app.command("query")
 def wikidata_query(
     country: Annotated[str, typer.Option("--country", "-c", help="Two-letter ISO code of the country.")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the tables, merges.tsv and dropped.tsv.")
-    ],
+    out: PullOutOpt,
     kind: Annotated[
         list[str] | None,
         typer.Option(
@@ -62,10 +55,7 @@ def wikidata_query(
     cache: Annotated[
         Path | None, typer.Option("--cache", help="Cache folder (default ~/.cache/aieco/wikidata).")
     ] = None,
-    resolve: Annotated[
-        bool,
-        typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
-    ] = True,
+    resolve: ResolveOpt = True,
     force: ForceOpt = False,
 ) -> None:
     """Ask Wikidata's query service for the organisations of a country (paged, cached, with the

@@ -6,10 +6,11 @@ import logging
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.graph.records import Dataset
+from aieco.graph.records import Dataset, EntityRecord
 from aieco.loaders.files import read_dataset
 from aieco.loaders.ledger import apply_ledger
 
@@ -45,7 +46,7 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     extra
         More CSV/JSON files (or folders) in aieco's format, loaded with the bundled tables
         as one dataset: they may refer to bundled ids; an entity row that reuses a bundled id
-        with the same type is merged into the bundled entity (see ``_merge_known``).
+        with the same type is merged into the bundled entity (see ``merge_known``).
 
     Returns
     -------
@@ -63,7 +64,7 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     if extra:
         more, found = read_dataset(extra)
         problems += found
-        merged = _merge_known(data, more)
+        merged = merge_known(data, more)
         data.extend(more)
     eg = build_graph(data, name="aieco-bundled", problems=problems)
     apply_ledger(eg, ledger_path())
@@ -77,7 +78,16 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     return eg
 
 
-def _merge_known(base: Dataset, more: Dataset) -> list[str]:
+def missing_fields(old: EntityRecord, rec: EntityRecord) -> dict[str, Any]:
+    """The fields ``rec`` gives that ``old`` leaves empty (what merging ``rec`` into ``old`` adds)."""
+    return {
+        k: v
+        for k, v in rec.model_dump().items()
+        if k != "id" and getattr(old, k) in (None, [], "") and v not in (None, [])
+    }
+
+
+def merge_known(base: Dataset, more: Dataset) -> list[str]:
     """Rows of ``more`` that describe an entity or source ``base`` already has become one row.
 
     An entity row whose id is a bundled id *of the same type* is the same entity (e.g. an
@@ -94,11 +104,7 @@ def _merge_known(base: Dataset, more: Dataset) -> list[str]:
             kept.append((rec, origin))
             continue
         old, old_origin = base.entities[at]
-        fill = {
-            k: v
-            for k, v in rec.model_dump().items()
-            if getattr(old, k) in (None, [], "") and v not in (None, [])
-        }
+        fill = missing_fields(old, rec)
         if fill:
             base.entities[at] = (old.model_copy(update=fill), old_origin)
         merged.append(

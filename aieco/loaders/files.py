@@ -26,7 +26,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel, ValidationError
@@ -58,6 +58,8 @@ from aieco.graph.schema import (
     NodeType,
 )
 from aieco.graph.text import from_spreadsheet
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +190,40 @@ def checked_rows(
             )
             continue
         yield row, cells
+
+
+def read_toml_model(path: str | Path, model: type[ModelT]) -> ModelT:
+    """A TOML file (a mapping, a recipe) read into ``model``: a regular file of bounded size,
+    UTF-8, valid TOML, every key known; else one :class:`DataValidationError` naming the file
+    and each key at fault."""
+    import tomllib
+
+    path = Path(path)
+    refused = check_readable(path)
+    if refused is not None:
+        raise DataValidationError([refused])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataValidationError([Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            [Problem(str(path), 0, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataValidationError([Problem(str(path), 0, "", f"not valid TOML: {exc}")]) from exc
+    except RecursionError as exc:
+        raise DataValidationError([Problem(str(path), 0, "", "not valid TOML: nested too deeply")]) from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                str(path), 0, ".".join(str(p) for p in err["loc"]), err["msg"].removeprefix("Value error, ")
+            )
+            for err in exc.errors()
+        ]
+        raise DataValidationError(problems) from exc
 
 
 def read_csv(path: str | Path) -> tuple[Dataset, list[Problem]]:

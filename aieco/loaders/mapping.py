@@ -38,13 +38,11 @@ names must exist in the spreadsheet.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from aieco.errors import DataValidationError, Problem
 from aieco.graph.schema import NodeType, ObservationKind, RelType
 
 
@@ -174,29 +172,6 @@ def read_mapping(path: str | Path) -> Mapping:
     DataValidationError
         With the file and the key at fault (TOML syntax, an unknown key, a missing one).
     """
-    from aieco.loaders.files import check_readable
+    from aieco.loaders.files import read_toml_model
 
-    path = Path(path)
-    refused = check_readable(path)
-    if refused is not None:
-        raise DataValidationError([refused])
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataValidationError([Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]) from exc
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(
-            [Problem(str(path), 0, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataValidationError([Problem(str(path), 0, "", f"not valid TOML: {exc}")]) from exc
-    except RecursionError as exc:
-        raise DataValidationError([Problem(str(path), 0, "", "not valid TOML: nested too deeply")]) from exc
-    try:
-        return Mapping.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            problems.append(Problem(str(path), 0, where, err["msg"].removeprefix("Value error, ")))
-        raise DataValidationError(problems) from exc
+    return read_toml_model(path, Mapping)

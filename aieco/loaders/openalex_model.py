@@ -105,6 +105,22 @@ _TAG_ORDER = {
 }
 
 
+def names_by_language(tagged: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Names given with a language tag (OpenAlex's ``international``, Wikidata's labels) sorted
+    into the script columns by :func:`~aieco.graph.names.language_column`: the specific Chinese
+    tags before the generic ``zh``, the first name of a column kept.
+
+    >>> names_by_language([("zh", "清華大學"), ("zh-hans", "清华大学"), ("ja", "清華大学"), ("en", "X")])
+    {'name_zh_hans': '清华大学', 'name_zh_hant': '清華大學', 'name_ja': '清華大学'}
+    """
+    names: dict[str, str] = {}
+    for tag, name in sorted(tagged, key=lambda kv: _TAG_ORDER.get(kv[0].lower(), len(_TAG_ORDER))):
+        column = language_column(tag, name)
+        if column:
+            names.setdefault(column, name)
+    return names
+
+
 def short_id(value: Any) -> str:
     """``https://openalex.org/I123`` → ``I123`` (and ``I123`` stays).
 
@@ -248,19 +264,9 @@ class Institution:
             a for a in json_texts(rec.get("display_name_alternatives"), "display_name_alternatives") if a
         ]
         acronyms = [a for a in json_texts(rec.get("display_name_acronyms"), "display_name_acronyms") if a]
-        names: dict[str, str] = {}
-        tagged = sorted(
-            (
-                (str(k), v)
-                for k, v in international.items()
-                if json_text(v, f"international.display_name.{k}")
-            ),
-            key=lambda kv: _TAG_ORDER.get(kv[0].lower(), len(_TAG_ORDER)),
+        names = names_by_language(
+            (str(k), v) for k, v in international.items() if json_text(v, f"international.display_name.{k}")
         )
-        for tag, name in tagged:
-            column = language_column(tag, name)
-            if column:
-                names.setdefault(column, name)
         for name in (display, *alternatives):  # names without a language: by script and country
             column = script_column(name, code)
             if column:

@@ -33,21 +33,21 @@ Recipe format
 
 from __future__ import annotations
 
-import hashlib
 import json
-import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from aieco._version import __version__
+from aieco.atomic import file_sha256
 from aieco.errors import DataValidationError, Problem
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.records import Dataset
+from aieco.loaders.bundled import merge_known, missing_fields
 
 __all__ = ["LOCK_NAME", "Recipe", "apply_settle", "build_recipe", "read_lock", "read_recipe", "unify_by_ids"]
 
@@ -86,22 +86,10 @@ class Recipe(BaseModel):
 
 
 def read_recipe(path: str | Path) -> Recipe:
-    """Read and check a recipe file (one error naming the file and key at fault)."""
-    from aieco.loaders.files import check_readable
+    """Read and check a recipe file (one error naming the file and each key at fault)."""
+    from aieco.loaders.files import read_toml_model
 
-    path = Path(path)
-    refused = check_readable(path)
-    if refused is not None:
-        raise DataValidationError([refused])
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Recipe.model_validate(raw)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise DataValidationError([Problem(str(path), 0, "", f"not a valid recipe: {exc}")]) from exc
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise DataValidationError([Problem(str(path), 0, where, err["msg"])]) from exc
+    return read_toml_model(path, Recipe)
 
 
 def _files(paths: list[Path]) -> Iterator[Path]:
@@ -110,14 +98,6 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
         else:
             yield path
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 def _inputs(spec: SourceSpec, base: Path) -> tuple[list[Path], list[dict[str, Any]]]:
@@ -131,7 +111,7 @@ def _inputs(spec: SourceSpec, base: Path) -> tuple[list[Path], list[dict[str, An
         {
             "path": str(f.relative_to(base) if f.is_relative_to(base) else f),
             "bytes": f.stat().st_size,
-            "sha256": _digest(f),
+            "sha256": file_sha256(f),
         }
         for f in _files(paths)
     ]
@@ -180,7 +160,6 @@ def build_recipe(
     With ``lock`` (a lock this function returned before), every input must have the size and
     SHA-256 the lock records, or nothing is built.
     """
-    from aieco.loaders.bundled import _merge_known
     from aieco.loaders.files import dataset_from_graph
 
     path = Path(recipe_path).resolve()
@@ -206,7 +185,7 @@ def build_recipe(
         report += [
             [spec.kind, a, name, b, "same ROR/OpenAlex id"] for a, b, name in unify_by_ids(merged, more)
         ]
-        _merge_known(merged, more)
+        merge_known(merged, more)
         merged.extend(more)
         report += merges
         sources.append(
@@ -220,17 +199,17 @@ def build_recipe(
     settled: dict[str, Any] | None = None
     if recipe.settle:
         settle_path = (base / recipe.settle).resolve()
-        if lock is not None and lock.get("settle", {}).get("sha256") not in (None, _digest(settle_path)):
-            raise DataValidationError([Problem(str(settle_path), 0, "settle", "changed since the lock")])
         report += [
             ["settle", a, why, b, "settled by hand"] for a, b, why in apply_settle(merged, settle_path)
         ]
-        settled = {"path": recipe.settle, "sha256": _digest(settle_path)}
+        settled = {"path": recipe.settle, "sha256": file_sha256(settle_path)}
+    if lock is not None and (lock.get("settle") or {}).get("sha256") != (settled or {}).get("sha256"):
+        raise DataValidationError([Problem(str(path), 0, "settle", "the settle file changed since the lock")])
     graph = build_graph(merged, name=recipe.name)
     graph.G.graph["recipe"] = recipe.name
     new_lock = {
         "recipe": recipe.name,
-        "recipe_sha256": _digest(path),
+        "recipe_sha256": file_sha256(path),
         "aieco": __version__,
         "sources": sources,
         **({"settle": settled} if settled else {}),
@@ -281,32 +260,27 @@ def unify_by_ids(base: Dataset, more: Dataset) -> list[tuple[str, str, str]]:
         if at is None or old is None or old.id == rec.id or old.type != rec.type:
             kept.append((rec, origin))
             continue
-        fill = {
-            k: v
-            for k, v in rec.model_dump().items()
-            if getattr(old, k) in (None, [], "") and v not in (None, [])
-        }
-        fill.pop("id", None)
+        fill = missing_fields(old, rec)
         if fill:
             base.entities[at] = (old.model_copy(update=fill), base.entities[at][1])
         renamed[rec.id] = old.id
         done.append((rec.id, old.id, rec.name_en))
     more.entities = kept
-    if renamed:
-        more.relations = [
-            (
-                rec.model_copy(
-                    update={"from_": renamed.get(rec.from_, rec.from_), "to": renamed.get(rec.to, rec.to)}
-                ),
-                origin,
-            )
-            for rec, origin in more.relations
-        ]
-        more.observations = [
-            (rec.model_copy(update={"subject": renamed.get(rec.subject, rec.subject)}), origin)
-            for rec, origin in more.observations
-        ]
+    _point_at(more, renamed)
     return done
+
+
+def _point_at(data: Dataset, renamed: dict[str, str]) -> None:
+    """Point the relations and observations of ``data`` at the new ids of renamed entities."""
+    if not renamed:
+        return
+    data.relations = [
+        (r.model_copy(update={"from_": renamed.get(r.from_, r.from_), "to": renamed.get(r.to, r.to)}), o)
+        for r, o in data.relations
+    ]
+    data.observations = [
+        (r.model_copy(update={"subject": renamed.get(r.subject, r.subject)}), o) for r, o in data.observations
+    ]
 
 
 def read_settle(path: Path) -> list[tuple[int, str, str, str]]:
@@ -344,28 +318,20 @@ def apply_settle(data: Dataset, path: Path) -> list[tuple[str, str, str]]:
             raise DataValidationError([Problem(str(path), n, "id", f"no entity {old_id!r} in the tables")])
         renamed[old_id] = new_id
         done.append((old_id, new_id, why))
-    kept = []
-    for rec, origin in data.entities:
-        if rec.id not in renamed:
-            kept.append((rec, origin))
+    kept = [(rec, origin) for rec, origin in data.entities if rec.id not in renamed]
+    at = {rec.id: i for i, (rec, _) in enumerate(kept)}
+    for rec, origin in data.entities:  # wherever the row of ``becomes`` stands, it keeps its fields
+        target = renamed.get(rec.id)
+        if target is None:
             continue
-        target = renamed[rec.id]
-        twin = next((i for i, (other, _) in enumerate(kept) if other.id == target), None)
-        if twin is None:
-            kept.append((rec.model_copy(update={"id": target}), origin))
+        if target in at:
+            other, where = kept[at[target]]
+            kept[at[target]] = (other.model_copy(update=missing_fields(other, rec)), where)
         else:
-            other = kept[twin][0]
-            fill = {k: v for k, v in rec.model_dump().items() if getattr(other, k) in (None, [], "") and v}
-            fill.pop("id", None)
-            kept[twin] = (other.model_copy(update=fill), kept[twin][1])
+            at[target] = len(kept)
+            kept.append((rec.model_copy(update={"id": target}), origin))
     data.entities = kept
-    data.relations = [
-        (r.model_copy(update={"from_": renamed.get(r.from_, r.from_), "to": renamed.get(r.to, r.to)}), o)
-        for r, o in data.relations
-    ]
-    data.observations = [
-        (r.model_copy(update={"subject": renamed.get(r.subject, r.subject)}), o) for r, o in data.observations
-    ]
+    _point_at(data, renamed)
     return done
 
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 import json
 import logging
 import zipfile
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -195,40 +194,30 @@ def _records(origin: str, data: bytes) -> Iterator[tuple[str, int, dict[str, Any
 
 def graph_from_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pull:
     """Organisations and their places from ROR records (see the module docstring)."""
-    from aieco.loaders.bundled import graph_from_bundled
-
+    first = Path(paths[0]).resolve() if paths else Path(".")
+    acc, source = registry_accumulator(
+        f"ROR (Research Organization Registry): records read from {first.name}",
+        url=first.as_uri(),
+        publisher="ROR, CC0 1.0",
+        with_bundled=with_bundled,
+    )
     records: dict[str, tuple[str, dict[str, Any]]] = {}
-    read: Counter[str] = Counter()
-    dropped: Counter[str] = Counter()
-    examples: dict[str, list[str]] = {}
-
-    def drop(reason: str, example: str) -> None:
-        dropped[reason] += 1
-        if len(examples.setdefault(reason, [])) < 5:
-            examples[reason].append(example)
-
     for origin, i, rec in iter_ror(paths):
-        read["records"] += 1
+        acc.read["records"] += 1
         rid = short_id(rec.get("id"))
         if not rid:
             raise DataValidationError([Problem(origin, i, "id", "a ROR record needs an id")])
         version = str(((rec.get("admin") or {}).get("last_modified") or {}).get("date") or "")
         if rid in records:
-            drop("older version of a record read again", rid)
+            acc.drop("older version of a record read again", rid)
             old = str(((records[rid][1].get("admin") or {}).get("last_modified") or {}).get("date") or "")
             if old >= version:
                 continue
         records[rid] = (f"{origin}:{i}", rec)
-    resolver = Resolver(graph_from_bundled()) if with_bundled else Resolver(None)
-    first = Path(paths[0]).resolve() if paths else Path(".")
-    source = pull_source(f"ROR records {first.name}", url=first.as_uri())
-    source["title"] = f"ROR (Research Organization Registry): records read from {first.name}"
-    source["publisher"] = "ROR, CC0 1.0"
-    acc = Accumulator(filters=OpenAlexFilters(), resolver=resolver, salt=str(source["id"]))
     for rid, (where, rec) in sorted(records.items()):
         if str(rec.get("status", "")).lower() == "withdrawn":
             successor = [r.get("id") for r in rec.get("relationships") or [] if r.get("type") == "successor"]
-            drop("withdrawn record", f"{rid}" + (f" → {short_id(successor[0])}" if successor else ""))
+            acc.drop("withdrawn record", f"{rid}" + (f" → {short_id(successor[0])}" if successor else ""))
             continue
         try:
             inst = ror_institution(rec)
@@ -236,26 +225,56 @@ def graph_from_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pul
             file, _, line = where.rpartition(":")
             raise DataValidationError([Problem(file, int(line), exc.field, str(exc))]) from exc
         acc.put(inst)
-    # typed once every record is in (a lineage parent may come later in the files)
+    return registry_pull(
+        acc, source, name=f"ror {first.name}", about="ror", units=ROR_DROP_UNITS, id_column="ror_id"
+    )
+
+
+def registry_accumulator(
+    title: str, *, url: str, publisher: str, with_bundled: bool
+) -> tuple[Accumulator, dict[str, Any]]:
+    """An accumulator for a registry's organisations (ROR, Wikidata): its Source row (``title``,
+    ``url``, ``publisher``) and the resolver of bundled entities."""
+    from aieco.loaders.bundled import graph_from_bundled
+
+    resolver = Resolver(graph_from_bundled()) if with_bundled else Resolver(None)
+    source = pull_source(title, url=url)
+    source |= {"title": title, "publisher": publisher}
+    return Accumulator(filters=OpenAlexFilters(), resolver=resolver, salt=str(source["id"])), source
+
+
+def registry_pull(
+    acc: Accumulator,
+    source: dict[str, Any],
+    *,
+    name: str,
+    about: str,
+    units: Mapping[str, str],
+    id_column: str,
+) -> Pull:
+    """The pull of the organisations a registry put in ``acc``: each typed once all are in (a
+    lineage parent may come later in the files; one aieco cannot type is dropped and counted),
+    records that are one bundled entity counted as one, every organisation a row."""
     for inst_id in [i for i in sorted(acc.institutions) if acc.type_of(i) is None]:
-        drop("type aieco cannot map", f"{inst_id} ({acc.institutions[inst_id].kind or 'no type'})")
+        acc.drop("type aieco cannot map", f"{inst_id} ({acc.institutions[inst_id].kind or 'no type'})")
         acc.discard(inst_id)
     acc.fill_regions()
-    for inst_id in sorted(acc.institutions):  # records that are one bundled entity count as one
+    for inst_id in sorted(acc.institutions):
         acc.canon(inst_id)
-    read["organisations"] = len(acc.institutions)
-    source["note"] = f"{source['note']}; " + ", ".join(f"{v:,} {k}" for k, v in read.items())
+    acc.read["organisations"] = len(acc.institutions)
+    source["note"] = f"{source['note']}; " + ", ".join(f"{v:,} {k}" for k, v in acc.read.items())
+    resolver = acc.resolver or Resolver(None)
     rows, merges = build_rows(acc, source, resolver, every_institution=True)
     return Pull.from_rows(
         rows,
         source,
-        name=f"ror {first.name}",
-        about="ror",
+        name=name,
+        about=about,
         merges=merges,
-        read=read,
-        dropped=dropped,
-        examples=examples,
-        units=ROR_DROP_UNITS,
-        id_column="ror_id",
+        read=acc.read,
+        dropped=acc.dropped,
+        examples=acc.examples,
+        units=units,
+        id_column=id_column,
         resolver=resolver,
     )

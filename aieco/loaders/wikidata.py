@@ -14,9 +14,10 @@ the organisations point to: a headquarters city, a country, a parent.
 * **types** (P31 "instance of"): the classes in :data:`ORGANISATION_CLASSES` give aieco's type
   (university, company, research institute, government agency …); any other item is not an
   organisation and is counted, not guessed;
-* **names**: the English label (else the first label) is ``name_en``; ``zh-hans``/``zh-cn``,
-  ``zh-hant``/``zh-tw``/``zh-hk`` and ``ja`` labels fill 简体 / 繁體 / 日本語 (a bare ``zh`` label
-  by its script); English aliases become aliases;
+* **names**: the English label (else the first label) is ``name_en``; Chinese and Japanese
+  labels fill 简体 / 繁體 / 日本語 by the rule the OpenAlex reader uses
+  (:func:`~aieco.loaders.openalex_model.names_by_language`: specific tags before ``zh``, the
+  script deciding Simplified or Traditional); English aliases become aliases;
 * **places**: the headquarters (P159) when that item is read: its label and GeoNames id (P1566)
   → city, the city's or organisation's country (P17) with its ISO code (P297) → country;
 * **joins**: ROR id (P6782) merges with ROR and bundled records; the OpenAlex id (P10283),
@@ -39,19 +40,16 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from aieco.errors import DataValidationError, Problem
-from aieco.graph.names import language_column
-from aieco.loaders.openalex_model import Institution
-from aieco.loaders.openalex_rows import build_rows
+from aieco.loaders.files import check_readable
+from aieco.loaders.openalex_model import Institution, names_by_language
 from aieco.loaders.openalex_shapes import RecordError
-from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
 from aieco.loaders.pull import Pull
-from aieco.loaders.resolve import Resolver
+from aieco.loaders.ror import registry_accumulator, registry_pull
 
 logger = logging.getLogger(__name__)
 
@@ -98,16 +96,6 @@ WIKIDATA_DROP_UNITS = {
     "entity read again (a redirect or a repeat)": "items",
     "headquarters not among the entities read": "organisations",
     "country not among the entities read": "organisations",
-}
-_SCRIPT_TAGS = {
-    "zh-hans": "name_zh_hans",
-    "zh-cn": "name_zh_hans",
-    "zh-sg": "name_zh_hans",
-    "zh-hant": "name_zh_hant",
-    "zh-tw": "name_zh_hant",
-    "zh-hk": "name_zh_hant",
-    "zh-mo": "name_zh_hant",
-    "ja": "name_ja",
 }
 
 
@@ -173,16 +161,12 @@ def wikidata_institution(
     name = _label(entity)
     if kind is None or not name:
         return None
-    names: dict[str, str] = {}
     labels = entity.get("labels") or {}
-    for tag, column in _SCRIPT_TAGS.items():
-        value = (labels.get(tag) or {}).get("value")
-        if isinstance(value, str) and value:
-            names.setdefault(column, value)
-    bare = (labels.get("zh") or {}).get("value")
-    by_script = language_column("zh", bare) if isinstance(bare, str) and bare else None
-    if by_script:
-        names.setdefault(by_script, str(bare))
+    names = names_by_language(
+        (str(tag), label["value"])
+        for tag, label in labels.items()
+        if isinstance(label, Mapping) and isinstance(label.get("value"), str) and label["value"]
+    )
     aliases = [
         a["value"]
         for a in (entity.get("aliases") or {}).get("en") or []
@@ -244,8 +228,6 @@ def iter_entities(paths: list[str | Path]) -> Iterator[tuple[str, int, dict[str,
             else [path]
         )
         for file in files:
-            from aieco.loaders.files import check_readable
-
             refused = check_readable(file)
             if refused is not None:
                 raise DataValidationError([refused])
@@ -310,35 +292,22 @@ def pull_from_entities(
     found: Iterable[tuple[str, int, dict[str, Any]]], *, title: str, url: str, with_bundled: bool = True
 ) -> Pull:
     """The pull of Wikidata entities (file or URL, item number, entity), however they were read."""
-    from aieco.loaders.bundled import graph_from_bundled
-
+    acc, source = registry_accumulator(
+        title, url=url, publisher="Wikidata, CC0 1.0", with_bundled=with_bundled
+    )
     entities: dict[str, tuple[str, dict[str, Any]]] = {}
-    read: Counter[str] = Counter()
-    dropped: Counter[str] = Counter()
-    examples: dict[str, list[str]] = {}
-
-    def drop(reason: str, example: str) -> None:
-        dropped[reason] += 1
-        if len(examples.setdefault(reason, [])) < 5:
-            examples[reason].append(example)
-
     for file, n, entity in found:
-        read["entities"] += 1
+        acc.read["entities"] += 1
         qid = entity.get("id")
         if not isinstance(qid, str) or not qid:
             raise DataValidationError([Problem(file, n, "id", "a Wikidata entity needs an id")])
         redirect = entity.get("redirects")
         if isinstance(redirect, Mapping) and isinstance(redirect.get("from"), str):
-            read["redirects followed"] += 1
+            acc.read["redirects followed"] += 1
         if qid in entities:
-            drop("entity read again (a redirect or a repeat)", qid)
+            acc.drop("entity read again (a redirect or a repeat)", qid)
         entities[qid] = (f"{file}:{n}", entity)
     known = {qid: entity for qid, (_, entity) in entities.items()}
-    resolver = Resolver(graph_from_bundled()) if with_bundled else Resolver(None)
-    source = pull_source(title, url=url)
-    source["title"] = title
-    source["publisher"] = "Wikidata, CC0 1.0"
-    acc = Accumulator(filters=OpenAlexFilters(), resolver=resolver, salt=str(source["id"]))
     for qid, (where, entity) in sorted(entities.items()):
         try:
             inst = wikidata_institution(entity, known)
@@ -346,32 +315,14 @@ def pull_from_entities(
             file, _, line = where.rpartition(":")
             raise DataValidationError([Problem(file, int(line), exc.field, str(exc))]) from exc
         if inst is None:
-            drop("not an organisation aieco types (P31)", f"{qid} ({_label(entity) or 'no label'})")
+            acc.drop("not an organisation aieco types (P31)", f"{qid} ({_label(entity) or 'no label'})")
             continue
         claims = entity.get("claims") or {}
         if best(claims, "P159") and inst.city is None:
-            drop("headquarters not among the entities read", qid)
+            acc.drop("headquarters not among the entities read", qid)
         if inst.country_code is None:
-            drop("country not among the entities read", qid)
+            acc.drop("country not among the entities read", qid)
         acc.put(inst)
-    for inst_id in [i for i in sorted(acc.institutions) if acc.type_of(i) is None]:
-        acc.discard(inst_id)  # pragma: no cover - every class of ORGANISATION_CLASSES is typed
-    acc.fill_regions()
-    for inst_id in sorted(acc.institutions):
-        acc.canon(inst_id)
-    read["organisations"] = len(acc.institutions)
-    source["note"] = f"{source['note']}; " + ", ".join(f"{v:,} {k}" for k, v in read.items())
-    rows, merges = build_rows(acc, source, resolver, every_institution=True)
-    return Pull.from_rows(
-        rows,
-        source,
-        name=title,
-        about="wikidata",
-        merges=merges,
-        read=read,
-        dropped=dropped,
-        examples=examples,
-        units=WIKIDATA_DROP_UNITS,
-        id_column="wikidata_id",
-        resolver=resolver,
+    return registry_pull(
+        acc, source, name=title, about="wikidata", units=WIKIDATA_DROP_UNITS, id_column="wikidata_id"
     )

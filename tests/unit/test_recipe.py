@@ -121,7 +121,7 @@ def test_a_changed_input_is_refused_with_the_lock(built: tuple[Path, Path], tmp_
         ('name = "x"\n', "source"),
         ('name = "x"\n[[source]]\nkind = "nonsense"\npaths = ["a"]\n', "source.0.kind"),
         ('name = "x"\n[[source]]\nkind = "ror"\npaths = ["missing.zip"]\n', "no such file"),
-        ("name = ", "not a valid recipe"),
+        ("name = ", "not valid TOML"),
     ],
 )
 def test_a_bad_recipe_is_one_line(text: str, words: str, tmp_path: Path) -> None:
@@ -139,7 +139,8 @@ def test_the_example_recipes_are_valid(name: str) -> None:
     assert {s.kind for s in recipe.source} >= {"openalex-snapshot", "ror", "epoch"}
 
 
-def test_a_settle_file_makes_two_records_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ours_first", [True, False], ids=["our tables first", "Wikidata first"])
+def test_a_settle_file_makes_two_records_one(ours_first: bool, tmp_path: Path) -> None:
     from tests.unit.test_wikidata import CHINA, HEFEI, IFLYTEK, LAB, _write
 
     lab = {**LAB, "claims": {k: v for k, v in LAB["claims"].items() if k != "P6782"}}  # no ROR id to join
@@ -159,20 +160,26 @@ def test_a_settle_file_makes_two_records_one(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     recipe = tmp_path / "r.toml"
-    recipe.write_text(
-        'name = "settled"\nsettle = "settle.tsv"\n'
-        '[[source]]\nkind = "tables"\npaths = ["mine"]\n'
+    sources = [
+        '[[source]]\nkind = "tables"\npaths = ["mine"]\n',
         '[[source]]\nkind = "wikidata"\npaths = ["wd/dump.json"]\n',
-        encoding="utf-8",
-    )
+    ]
+    ordered = sources if ours_first else sources[::-1]
+    recipe.write_text('name = "settled"\nsettle = "settle.tsv"\n' + "".join(ordered), encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(recipe), "--out", str(out)])
     assert result.exit_code == 0, result.stderr
     entities = {r["id"]: r for r in _rows(out / "entities.csv")}
     assert "wikidata-q90011" not in entities
-    assert entities["speech-lab"]["name_en"] == "Example Speech Lab (our name)"  # the first row's fields
+    assert entities["speech-lab"]["name_en"] == "Example Speech Lab (our name)"  # the row of ``becomes`` wins
     relations = {(r["from"], r["type"], r["to"]) for r in _rows(out / "relations.csv")}
     assert ("speech-lab", "PART_OF", "iflytek") in relations  # Wikidata's parent, now on our lab
     assert "wikidata-q90011\tthe same lab: our record of it\tspeech-lab" in (out / "merges.tsv").read_text()
     assert json.loads((out / "aieco.lock").read_text())["settle"]["path"] == "settle.tsv"
+    with (tmp_path / "settle.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("# a second thought\n")
+    again = runner.invoke(
+        app, ["build", str(recipe), "--out", str(tmp_path / "x"), "--lock", str(out / "aieco.lock")]
+    )
+    assert "the settle file changed since the lock" in one_line_failure(again)
     assert runner.invoke(app, ["load", str(out), "--with-bundled"]).exit_code == 0
