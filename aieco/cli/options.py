@@ -54,6 +54,10 @@ ResolveOpt = Annotated[
     bool,
     typer.Option("--resolve/--no-resolve", help="Merge organisations and places into bundled entities."),
 ]
+FoundersOpt = Annotated[
+    bool,
+    typer.Option("--founders", help="Also each founder (P112) who is a human: a Person who FOUNDED it."),
+]
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")]
 
 

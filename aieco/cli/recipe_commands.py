@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from aieco.atomic import check_writable_folder, file_set, write_text
+from aieco.atomic import check_writable_folder, file_set, write_bytes, write_text
 from aieco.cli.options import ForceOpt
 from aieco.cli.output import say
 from aieco.graph.io import CSV_TABLES
@@ -22,6 +22,10 @@ def build(
         Path | None,
         typer.Option("--lock", help="Rebuild exactly: refuse inputs that differ from this lock file."),
     ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", help="HTTP cache of the API sources (default ~/.cache/aieco)."),
+    ] = None,
     force: ForceOpt = False,
 ) -> None:
     """Build a recipe's open-data sources (ROR, Epoch AI, Wikidata, OpenAlex, your tables) into one
@@ -32,16 +36,25 @@ def build(
     [bold]aieco build anhui.toml --out anhui/ --lock anhui/aieco.lock --force[/bold]
     """
     from aieco.graph.io import write_csv_tables
-    from aieco.loaders.recipe import LOCK_NAME, build_recipe, read_lock
+    from aieco.loaders.recipe import API_KINDS, LOCK_NAME, answer_name, build_recipe, read_lock, read_recipe
+    from aieco.neo4j.server.local import cache_dir
 
-    check_writable_folder(out, [*CSV_TABLES, LOCK_NAME, "merges.tsv"], force=force)
+    kept = [answer_name(i, s) for i, s in enumerate(read_recipe(recipe).source) if s.kind in API_KINDS]
+    check_writable_folder(out, [*CSV_TABLES, LOCK_NAME, "merges.tsv", *kept], force=force)
     locked = read_lock(lock) if lock is not None else None
-    graph, new_lock, merges = build_recipe(recipe, lock=locked)
+    graph, new_lock, merges, answers = build_recipe(
+        recipe,
+        lock=locked,
+        lock_dir=lock.parent if lock is not None else None,
+        cache_dir=cache or cache_dir(),
+    )
     lines = [tsv_line(("source", "id", "name", "bundled_id", "matched_by")), *(tsv_line(m) for m in merges)]
     with file_set(out):  # tables, lock and merge report appear together
         write_csv_tables(graph, out, force=force)
         write_text(out / "merges.tsv", "\n".join(lines) + "\n", force=force)
         write_text(out / LOCK_NAME, json.dumps(new_lock, ensure_ascii=False, indent=1) + "\n", force=force)
+        for name, data in answers.items():  # what the API sources answered, for a rebuild
+            write_bytes(out / name, data, force=force)
     summary = graph.summary()
     say(
         f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships, "

@@ -39,3 +39,54 @@ def ror_build(
     pull = graph_from_ror(list(paths), with_bundled=resolve)
     pull.write(out, force=force)
     report_pull(pull, out)
+
+
+@ror_app.command("query")
+def ror_query(
+    out: PullOutOpt,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Words to search ROR for (names, acronyms, ids).")
+    ] = None,
+    country: Annotated[
+        list[str] | None,
+        typer.Option("--country", "-c", help="Two-letter ISO code narrowing the query (repeatable)."),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--type", "-t", help="ROR type narrowing the query: education, company … (repeatable)."),
+    ] = None,
+    ror_id: Annotated[
+        list[str] | None,
+        typer.Option("--id", help="A ROR id (or https://ror.org/… URL) to read (repeatable)."),
+    ] = None,
+    parents: Annotated[
+        bool, typer.Option("--parents/--no-parents", help="Also read the parents the records name.")
+    ] = True,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Cache folder (default ~/.cache/aieco/ror).")
+    ] = None,
+    resolve: ResolveOpt = True,
+    force: ForceOpt = False,
+) -> None:
+    """Ask the ROR API (v2) for the organisations a query finds, narrowed by country and type,
+    and for ROR ids, with their parents; paged, cached and retried; then build them as
+    `aieco ror build` does. ROR_CLIENT_ID raises ROR's rate limit.
+
+    Example: [bold]aieco ror query -q "artificial intelligence" -c CN --out ror-ai/[/bold]
+    """
+    from aieco.loaders.pull import PULL_FILES
+    from aieco.loaders.ror_api import graph_from_ror_api
+    from aieco.neo4j.server.local import cache_dir
+
+    check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
+    pull = graph_from_ror_api(
+        query=query,
+        countries=country or (),
+        types=kind or (),
+        ids=ror_id or (),
+        parents=parents,
+        cache_dir=cache or cache_dir() / "ror",
+        with_bundled=resolve,
+    )
+    pull.write(out, force=force)
+    report_pull(pull, out)

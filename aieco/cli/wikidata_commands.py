@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from aieco.atomic import check_writable_folder
-from aieco.cli.options import ForceOpt, PullOutOpt, ResolveOpt
+from aieco.cli.options import ForceOpt, FoundersOpt, PullOutOpt, ResolveOpt
 from aieco.cli.output import report_pull
 from aieco.graph.io import CSV_TABLES
 
@@ -25,6 +25,7 @@ wikidata_app = typer.Typer(
 def wikidata_build(
     paths: Annotated[list[Path], typer.Argument(help="Entity JSON files, dump files or folders of them.")],
     out: PullOutOpt,
+    founders: FoundersOpt = False,
     resolve: ResolveOpt = True,
     force: ForceOpt = False,
 ) -> None:
@@ -37,7 +38,7 @@ def wikidata_build(
     from aieco.loaders.wikidata import graph_from_wikidata
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
-    pull = graph_from_wikidata(list(paths), with_bundled=resolve)
+    pull = graph_from_wikidata(list(paths), founders=founders, with_bundled=resolve)
     pull.write(out, force=force)
     report_pull(pull, out)
 
@@ -52,9 +53,21 @@ def wikidata_query(
             "--kind", "-k", help="education, company, facility or government (repeatable; default all)."
         ),
     ] = None,
+    industry: Annotated[
+        str | None,
+        typer.Option("--industry", help="Only items of this industry (P452), a Q-id: Q11660 is AI."),
+    ] = None,
+    subclasses: Annotated[
+        bool,
+        typer.Option(
+            "--subclasses/--no-subclasses",
+            help="Count instances of subclasses of the kinds' classes too (P31/P279*).",
+        ),
+    ] = True,
     cache: Annotated[
         Path | None, typer.Option("--cache", help="Cache folder (default ~/.cache/aieco/wikidata).")
     ] = None,
+    founders: FoundersOpt = False,
     resolve: ResolveOpt = True,
     force: ForceOpt = False,
 ) -> None:
@@ -69,7 +82,13 @@ def wikidata_query(
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
     pull = graph_from_wikidata_sparql(
-        country, kinds=kind or KINDS, cache_dir=cache or cache_dir() / "wikidata", with_bundled=resolve
+        country,
+        kinds=kind or KINDS,
+        subclasses=subclasses,
+        industry=industry,
+        founders=founders,
+        cache_dir=cache or cache_dir() / "wikidata",
+        with_bundled=resolve,
     )
     pull.write(out, force=force)
     report_pull(pull, out)

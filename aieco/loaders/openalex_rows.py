@@ -291,6 +291,19 @@ def build_rows(
             org = b.institution(inst)
             if org:
                 b.relation(node, RelType.WORKS_AT, org, period_start=first, period_end=last)
+    for person, (name, names, founded) in sorted(acc.founders.items()):
+        row = {
+            "id": f"wikidata-{person.lower()}",
+            "type": NodeType.PERSON.value,
+            "name_en": name,
+            **names,
+            "url": f"https://www.wikidata.org/wiki/{person}",
+        }
+        node = b._entity(f"person:{person}", row, resolver.person(name, names), name)
+        for inst in founded:
+            org = b.institution(inst)
+            if org:
+                b.relation(node, RelType.FOUNDED, org)
     if b.uses_geonames:
         b.rows["sources"].append(geonames_source())
     return b.rows, b.merges

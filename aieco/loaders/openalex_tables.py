@@ -143,6 +143,9 @@ class Accumulator:
     #: Institutions known only from the dehydrated copies in authors' and works' records.
     stubs: dict[str, Institution] = field(default_factory=dict)
     people: dict[str, tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=dict)
+    #: A registry's founders, by their id there: (name, names by script column, the institutions
+    #: they founded) — Persons with FOUNDED, asked for by the Wikidata loader.
+    founders: dict[str, tuple[str, dict[str, str], list[str]]] = field(default_factory=dict)
     #: (from, to, year) → the researchers' keys (a set; the DuckDB reader gives them sorted and
     #: joined with ``|``, as they are written)
     flows: dict[tuple[str, str, int], set[str] | str] = field(default_factory=dict)

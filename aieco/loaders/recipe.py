@@ -29,17 +29,32 @@ Recipe format
     kind = "epoch"
     paths = ["data/ai_models.zip"]
     table = "notable_ai_models.csv"
+    [[source]]
+    kind = "ror-api"                  # asks ROR's API: a query, narrowed by countries and types
+    query = "artificial intelligence"
+    countries = ["CN"]
+    [[source]]
+    kind = "wikidata-query"           # asks Wikidata's query service
+    countries = ["CN"]
+    kinds = ["company"]
+    industry = "Q11660"               # artificial intelligence (P452)
+    founders = true
+
+An API source's answer is kept beside the tables (``source-<n>-<kind>.json``) and named in the
+lock with its SHA-256 and what was asked; a rebuild with the lock reads the kept answer, so the
+same recipe and lock give the same tables even after the service has changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from aieco._version import __version__
 from aieco.atomic import file_sha256
@@ -48,12 +63,28 @@ from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.records import Dataset
 from aieco.loaders.bundled import merge_known, missing_fields
+from aieco.loaders.recipe_sources import answer_name, ask_service, source_graph
 
-__all__ = ["LOCK_NAME", "Recipe", "apply_settle", "build_recipe", "read_lock", "read_recipe", "unify_by_ids"]
+__all__ = [
+    "API_KINDS",
+    "LOCK_NAME",
+    "Recipe",
+    "answer_name",
+    "apply_settle",
+    "build_recipe",
+    "read_lock",
+    "read_recipe",
+    "unify_by_ids",
+]
 
 #: The lock file written beside the tables.
 LOCK_NAME = "aieco.lock"
-SourceKind = Literal["ror", "epoch", "wikidata", "openalex-snapshot", "tables"]
+SourceKind = Literal["ror", "epoch", "wikidata", "openalex-snapshot", "tables", "ror-api", "wikidata-query"]
+OrgKind = Literal["education", "company", "facility", "government"]
+_ORG_KINDS: tuple[OrgKind, ...] = ("education", "company", "facility", "government")
+#: Sources a recipe asks a service for: their answers are kept beside the tables (and named
+#: in the lock), so that a rebuild with the lock reads them instead of asking again.
+API_KINDS = frozenset({"ror-api", "wikidata-query"})
 
 
 class SourceSpec(BaseModel):
@@ -62,15 +93,38 @@ class SourceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: SourceKind
-    paths: list[str] = Field(min_length=1)
+    #: The files or folders read (every kind but the API ones).
+    paths: list[str] = Field(default_factory=list)
     #: openalex-snapshot: the level flows are counted at, the countries and years kept, AI only.
     level: Literal["institution", "City", "Region", "Country"] = "institution"
+    #: openalex-snapshot, ror-api, wikidata-query: the countries (ISO codes).
     countries: list[str] = Field(default_factory=list)
     from_year: int | None = None
     to_year: int | None = None
     ai: bool = False
     #: epoch: the table of the zip.
     table: str = "notable_ai_models.csv"
+    #: ror-api: the search, the ROR types narrowing it, ROR ids, and whether parents are read.
+    query: str | None = None
+    types: list[str] = Field(default_factory=list)
+    ids: list[str] = Field(default_factory=list)
+    parents: bool = True
+    #: wikidata-query: the organisation kinds, an industry (P452 Q-id), subclasses counted.
+    kinds: list[OrgKind] = Field(default_factory=lambda: list(_ORG_KINDS))
+    industry: str | None = None
+    subclasses: bool = True
+    #: wikidata, wikidata-query: founders who are humans as Persons who FOUNDED.
+    founders: bool = False
+
+    @model_validator(mode="after")
+    def _paths_or_service(self) -> SourceSpec:
+        if self.kind in API_KINDS and self.paths:
+            raise ValueError(f"a {self.kind} source asks a service: it takes no paths")
+        if self.kind not in API_KINDS and not self.paths:
+            raise ValueError(f"a {self.kind} source needs paths (the files or folders it reads)")
+        if self.kind == "wikidata-query" and not self.countries:
+            raise ValueError("a wikidata-query source needs countries (ISO codes)")
+        return self
 
 
 class Recipe(BaseModel):
@@ -118,47 +172,20 @@ def _inputs(spec: SourceSpec, base: Path) -> tuple[list[Path], list[dict[str, An
     return paths, files
 
 
-def _pull(spec: SourceSpec, paths: list[Path]) -> tuple[EcosystemGraph, list[list[str]]]:
-    """The graph one source gives, and its merges (``[source, id in it, name, bundled id, by]``)."""
-    if spec.kind == "tables":
-        from aieco.loaders.files import graph_from_files
-
-        return graph_from_files(paths), []
-    if spec.kind == "ror":
-        from aieco.loaders.ror import graph_from_ror
-
-        pull: Any = graph_from_ror(list(paths))
-    elif spec.kind == "wikidata":
-        from aieco.loaders.wikidata import graph_from_wikidata
-
-        pull = graph_from_wikidata(list(paths))
-    elif spec.kind == "epoch":
-        from aieco.loaders.epoch import graph_from_epoch
-
-        pull = graph_from_epoch(paths[0], table=spec.table)
-    else:
-        from aieco.loaders.openalex import graph_from_openalex_snapshot
-        from aieco.loaders.openalex_tables import OpenAlexFilters
-
-        filters = OpenAlexFilters(
-            countries=tuple(c.upper() for c in spec.countries),
-            from_year=spec.from_year,
-            to_year=spec.to_year,
-            ai_only=spec.ai,
-        )
-        pull = graph_from_openalex_snapshot(paths[0], filters=filters, level=spec.level)
-    merges = [[spec.kind, m.openalex, m.name, m.bundled, m.by] for m in pull.merges]
-    merges += [[spec.kind, "", name, candidates, why] for name, candidates, why in pull.unsettled]
-    return pull.graph, merges
-
-
 def build_recipe(
-    recipe_path: str | Path, *, lock: dict[str, Any] | None = None
-) -> tuple[EcosystemGraph, dict[str, Any], list[list[str]]]:
-    """Build every source of a recipe and merge them: (graph, lock, merge report rows).
+    recipe_path: str | Path,
+    *,
+    lock: dict[str, Any] | None = None,
+    lock_dir: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+) -> tuple[EcosystemGraph, dict[str, Any], list[list[str]], dict[str, bytes]]:
+    """Build every source of a recipe and merge them: (graph, lock, merge report rows, the
+    answers of its API sources by file name, to keep beside the lock).
 
     With ``lock`` (a lock this function returned before), every input must have the size and
-    SHA-256 the lock records, or nothing is built.
+    SHA-256 the lock records, or nothing is built; API sources are read from the answers kept in
+    ``lock_dir`` (the lock's folder), not asked again. ``cache_dir``: the HTTP cache of API
+    sources (``None``: no cache).
     """
     from aieco.loaders.files import dataset_from_graph
 
@@ -168,8 +195,20 @@ def build_recipe(
     merged = Dataset()
     sources: list[dict[str, Any]] = []
     report: list[list[str]] = []
+    answers: dict[str, bytes] = {}
     for i, spec in enumerate(recipe.source):
-        paths, files = _inputs(spec, base)
+        asked: str | None = None
+        if spec.kind in API_KINDS:
+            name = answer_name(i, spec)
+            if lock is None:
+                answers[name], asked = ask_service(spec, Path(cache_dir) if cache_dir else None)
+            else:
+                answers[name] = _kept_answer(Path(lock_dir or "."), name)
+                asked = str((lock["sources"][i : i + 1] or [{}])[0].get("asked") or "")
+            paths: list[Path] = []
+            files = [{"path": name, "bytes": len(answers[name]), "sha256": bytes_sha256(answers[name])}]
+        else:
+            paths, files = _inputs(spec, base)
         if lock is not None:
             _check_lock(lock, i, spec, files, path)
         read_at = (
@@ -177,7 +216,9 @@ def build_recipe(
             if lock is not None
             else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
         )
-        graph, merges = _pull(spec, paths)
+        graph, merges = source_graph(
+            spec, paths, answers.get(answer_name(i, spec), b""), answer_name(i, spec)
+        )
         more, problems = dataset_from_graph(graph.G, file=f"{path.name}: source {i + 1} ({spec.kind})")
         if problems:
             raise DataValidationError(problems)
@@ -193,6 +234,7 @@ def build_recipe(
                 "kind": spec.kind,
                 "options": spec.model_dump(exclude={"kind", "paths"}),
                 "files": files,
+                **({"asked": asked} if asked is not None else {}),
                 "read_at": read_at,
             }
         )
@@ -214,7 +256,29 @@ def build_recipe(
         "sources": sources,
         **({"settle": settled} if settled else {}),
     }
-    return graph, new_lock, report
+    return graph, new_lock, report, answers
+
+
+def _kept_answer(folder: Path, name: str) -> bytes:
+    """An API source's answer kept beside the lock."""
+    try:
+        return (folder / name).read_bytes()
+    except OSError as exc:
+        raise DataValidationError(
+            [
+                Problem(
+                    str(folder / name),
+                    0,
+                    "",
+                    "the answer kept with the lock is missing; rebuild without --lock",
+                )
+            ]
+        ) from exc
+
+
+def bytes_sha256(data: bytes) -> str:
+    """The SHA-256 of ``data``, as :func:`~aieco.atomic.file_sha256` gives a file's."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _stamped(rec: Any, read_at: str) -> Any:

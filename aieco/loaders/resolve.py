@@ -6,7 +6,7 @@ with the near-misses kept for a person to settle."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from aieco.graph.containment import place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
@@ -111,6 +111,21 @@ class Resolver:
         if inst.ror and inst.ror.rstrip("/").lower() in self.by_ror:
             return self.by_ror[inst.ror.rstrip("/").lower()], "ROR"
         return self._by_names("org", [inst.name, *inst.names.values(), *inst.aliases], inst.country_code)
+
+    def person(self, name: str, names: Mapping[str, str]) -> tuple[str, str] | None:
+        """The bundled person whose English name *and* a Chinese or Japanese name are these (a
+        name alone is too common to say two people are one: such a match is left to settle)."""
+        by_en = self.by_name.get(("Person", normalize(name)), set())
+        for other in names.values():
+            both = by_en & self.by_name.get(("Person", normalize(other)), set())
+            if len(both) == 1:
+                return next(iter(both)), f"names {name!r} and {other!r}"
+        if by_en:
+            self.unsettled.setdefault(
+                name,
+                ("|".join(sorted(by_en)), f"not merged: only the name {name!r} matches a bundled person"),
+            )
+        return None
 
     def place(self, kind: str, name: str | None, geonames_id: str | None = None) -> tuple[str, str] | None:
         if geonames_id and geonames_id in self.by_geonames:

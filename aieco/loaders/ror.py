@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import logging
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +53,14 @@ from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ROR_DROP_UNITS", "graph_from_ror", "ror_institution"]
+__all__ = ["ROR_DROP_UNITS", "graph_from_ror", "pull_from_records", "ror_institution"]
 
 #: What each reason of a ROR pull's ``dropped`` counts.
 ROR_DROP_UNITS = {
     "withdrawn record": "records",
     "type aieco cannot map": "records",
     "older version of a record read again": "records",
+    "id the ROR API does not have (404)": "records",
 }
 #: ROR's non-ISO language codes, as they occur in real records.
 _LANGUAGE_FIXES = {"kr": "ko"}
@@ -195,14 +196,35 @@ def _records(origin: str, data: bytes) -> Iterator[tuple[str, int, dict[str, Any
 def graph_from_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pull:
     """Organisations and their places from ROR records (see the module docstring)."""
     first = Path(paths[0]).resolve() if paths else Path(".")
-    acc, source = registry_accumulator(
-        f"ROR (Research Organization Registry): records read from {first.name}",
+    return pull_from_records(
+        iter_ror(paths),
+        title=f"ROR (Research Organization Registry): records read from {first.name}",
         url=first.as_uri(),
-        publisher="ROR, CC0 1.0",
+        name=f"ror {first.name}",
         with_bundled=with_bundled,
     )
+
+
+def pull_from_records(
+    found: Iterable[tuple[str, int, dict[str, Any]]],
+    *,
+    title: str,
+    url: str,
+    name: str,
+    with_bundled: bool = True,
+    read: Mapping[str, int] | None = None,
+    dropped: Iterable[tuple[str, str]] = (),
+) -> Pull:
+    """The pull of ROR records (file or URL, item number, record), however they were read
+    (``read``: counts to report beside the records'; ``dropped``: (reason, example) skips the
+    reader made, such as a parent the API did not have)."""
+    acc, source = registry_accumulator(title, url=url, publisher="ROR, CC0 1.0", with_bundled=with_bundled)
+    for key, n in (read or {}).items():
+        acc.read[key] += n
+    for reason, example in dropped:
+        acc.drop(reason, example)
     records: dict[str, tuple[str, dict[str, Any]]] = {}
-    for origin, i, rec in iter_ror(paths):
+    for origin, i, rec in found:
         acc.read["records"] += 1
         rid = short_id(rec.get("id"))
         if not rid:
@@ -225,9 +247,7 @@ def graph_from_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pul
             file, _, line = where.rpartition(":")
             raise DataValidationError([Problem(file, int(line), exc.field, str(exc))]) from exc
         acc.put(inst)
-    return registry_pull(
-        acc, source, name=f"ror {first.name}", about="ror", units=ROR_DROP_UNITS, id_column="ror_id"
-    )
+    return registry_pull(acc, source, name=name, about="ror", units=ROR_DROP_UNITS, id_column="ror_id")
 
 
 def registry_accumulator(

@@ -23,6 +23,9 @@ the organisations point to: a headquarters city, a country, a parent.
 * **joins**: ROR id (P6782) merges with ROR and bundled records; the OpenAlex id (P10283),
   inception (P571, as the entity's ``year``), founders (P112) and official website (P856) are
   kept on the row; parent organisation (P749) becomes ``PART_OF`` when the parent is read;
+* **founders**, when asked (``founders=True``): each founder whose item is read and is a human
+  (P31 Q5) becomes a Person who ``FOUNDED`` the organisation (a bundled person only when the
+  English *and* a Chinese or Japanese name agree); other founders are counted;
 * **redirects**: an entity served under another id (``redirects: {from, to}``) is read once.
 
 Examples
@@ -96,7 +99,10 @@ WIKIDATA_DROP_UNITS = {
     "entity read again (a redirect or a repeat)": "items",
     "headquarters not among the entities read": "organisations",
     "country not among the entities read": "organisations",
+    "founder not a person among the entities read": "founders",
 }
+#: Wikidata's class of people ("human"): a founder is a Person when its item is one.
+HUMAN = "Q5"
 
 
 def best(claims: Mapping[str, Any], prop: str) -> list[Any]:
@@ -147,6 +153,16 @@ def _label(entity: Mapping[str, Any], lang: str = "en") -> str | None:
     return str(first["value"]) if first and isinstance(first.get("value"), str) else None
 
 
+def _names(entity: Mapping[str, Any]) -> dict[str, str]:
+    """An entity's Chinese and Japanese labels by script column."""
+    labels = entity.get("labels") or {}
+    return names_by_language(
+        (str(tag), label["value"])
+        for tag, label in (labels.items() if isinstance(labels, Mapping) else ())
+        if isinstance(label, Mapping) and isinstance(label.get("value"), str) and label["value"]
+    )
+
+
 def wikidata_institution(
     entity: Mapping[str, Any], known: Mapping[str, Mapping[str, Any]]
 ) -> Institution | None:
@@ -161,12 +177,7 @@ def wikidata_institution(
     name = _label(entity)
     if kind is None or not name:
         return None
-    labels = entity.get("labels") or {}
-    names = names_by_language(
-        (str(tag), label["value"])
-        for tag, label in labels.items()
-        if isinstance(label, Mapping) and isinstance(label.get("value"), str) and label["value"]
-    )
+    names = _names(entity)
     aliases = [
         a["value"]
         for a in (entity.get("aliases") or {}).get("en") or []
@@ -201,6 +212,17 @@ def wikidata_institution(
         year=_year(claims, "P571"),
         city_coordinates=_coordinates(hq) if hq else None,
     )
+
+
+def _founders(acc: Any, qid: str, claims: Mapping[str, Any], known: Mapping[str, Mapping[str, Any]]) -> None:
+    """Each founder of ``qid`` whose item was read and is a human, kept as a Person."""
+    for person in (q for q in map(_item, best(claims, "P112")) if q):
+        item = known.get(person, {})
+        name = _label(item) if item else None
+        if not name or HUMAN not in {_item(v) for v in best(item.get("claims") or {}, "P31")}:
+            acc.drop("founder not a person among the entities read", f"{person} (a founder of {qid})")
+            continue
+        acc.founders.setdefault(person, (name, _names(item), []))[2].append(qid)
 
 
 def _coordinates(item: Mapping[str, Any]) -> tuple[float, float, str] | None:
@@ -277,19 +299,29 @@ def _document(file: str, text: str) -> Iterator[tuple[str, int, dict[str, Any]]]
         yield file, n, entity
 
 
-def graph_from_wikidata(paths: list[str | Path], *, with_bundled: bool = True) -> Pull:
-    """Organisations and their places from Wikidata entity JSON (see the module docstring)."""
+def graph_from_wikidata(
+    paths: list[str | Path], *, founders: bool = False, with_bundled: bool = True
+) -> Pull:
+    """Organisations and their places from Wikidata entity JSON (see the module docstring);
+    ``founders``: also each founder (P112) whose item is read and is a human, as a Person who
+    FOUNDED the organisation."""
     first = Path(paths[0]).resolve() if paths else Path(".")
     return pull_from_entities(
         iter_entities(paths),
         title=f"Wikidata: entities read from {first.name}",
         url=first.as_uri(),
+        founders=founders,
         with_bundled=with_bundled,
     )
 
 
 def pull_from_entities(
-    found: Iterable[tuple[str, int, dict[str, Any]]], *, title: str, url: str, with_bundled: bool = True
+    found: Iterable[tuple[str, int, dict[str, Any]]],
+    *,
+    title: str,
+    url: str,
+    founders: bool = False,
+    with_bundled: bool = True,
 ) -> Pull:
     """The pull of Wikidata entities (file or URL, item number, entity), however they were read."""
     acc, source = registry_accumulator(
@@ -323,6 +355,8 @@ def pull_from_entities(
         if inst.country_code is None:
             acc.drop("country not among the entities read", qid)
         acc.put(inst)
+        if founders:
+            _founders(acc, qid, claims, known)
     return registry_pull(
         acc, source, name=title, about="wikidata", units=WIKIDATA_DROP_UNITS, id_column="wikidata_id"
     )

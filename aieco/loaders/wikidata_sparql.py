@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ __all__ = [
     "PAGE",
     "WIKIDATA_SPARQL",
     "entities_from_results",
+    "fetch_sparql",
     "graph_from_wikidata_sparql",
+    "pull_from_results",
     "sparql_query",
 ]
 
@@ -41,9 +44,22 @@ PAGE = 2000
 MAX_PAGES = 200
 
 
-def sparql_query(country: str, kinds: Iterable[str] = KINDS) -> str:
+def sparql_query(
+    country: str,
+    kinds: Iterable[str] = KINDS,
+    *,
+    subclasses: bool = True,
+    industry: str | None = None,
+    founders: bool = False,
+) -> str:
     """The query for organisations of ``kinds`` (education, company, facility, government) whose
-    country (P17) has the ISO code ``country``; its columns are the ones the loader reads."""
+    country (P17) has the ISO code ``country``; its columns are the ones the loader reads.
+
+    ``subclasses``: an item counts when it is an instance of a subclass of those classes too
+    (``wdt:P31/wdt:P279*``: a "technology company" is a company); ``industry``: only items of
+    that industry (P452, a Q-id: ``Q11660`` is artificial intelligence); ``founders``: the
+    founders (P112) who are humans, with their labels.
+    """
     code = country.strip().upper()
     if len(code) != 2 or not code.isalpha():
         raise InvalidArgumentError(f"a country is its two-letter ISO code, not {country!r}")
@@ -52,38 +68,41 @@ def sparql_query(country: str, kinds: Iterable[str] = KINDS) -> str:
         raise InvalidArgumentError(
             "no organisation kind asked: choose from education, company, facility, government"
         )
-    return f"""\
-SELECT ?item ?itemLabel ?class ?country ?countryLabel ?countryCode ?hq ?hqLabel ?hqGeonames
-       ?ror ?openalex ?inception ?parent ?website WHERE {{
-  VALUES ?class {{ {" ".join(f"wd:{q}" for q in classes)} }}
-  ?item wdt:P31 ?class ; wdt:P17 ?country .
-  ?country wdt:P297 "{code}" .
-  BIND("{code}" AS ?countryCode)
-  OPTIONAL {{ ?item wdt:P159 ?hq . OPTIONAL {{ ?hq wdt:P1566 ?hqGeonames }} }}
-  OPTIONAL {{ ?item wdt:P6782 ?ror }}  OPTIONAL {{ ?item wdt:P10283 ?openalex }}
-  OPTIONAL {{ ?item wdt:P571 ?inception }}  OPTIONAL {{ ?item wdt:P749 ?parent }}
-  OPTIONAL {{ ?item wdt:P856 ?website }}
-  SERVICE wikibase:label {{ bd:serviceParam wikibase:language "en,zh-hans,zh-hant,ja". }}
-}}
-ORDER BY ?item"""
+    if industry is not None and not re.fullmatch(r"Q[1-9][0-9]*", industry):
+        raise InvalidArgumentError(f"an industry is a Wikidata item id such as Q11660, not {industry!r}")
+    path = "wdt:P31/wdt:P279*" if subclasses else "wdt:P31"
+    founder_vars = " ?founder ?founderLabel" if founders else ""
+    lines = [
+        f"  VALUES ?class {{ {' '.join(f'wd:{q}' for q in classes)} }}",
+        f"  ?item {path} ?class ; wdt:P17 ?country .",
+        *([f"  ?item wdt:P452 wd:{industry} ."] if industry else []),
+        f'  ?country wdt:P297 "{code}" .',
+        f'  BIND("{code}" AS ?countryCode)',
+        "  OPTIONAL { ?item wdt:P159 ?hq . OPTIONAL { ?hq wdt:P1566 ?hqGeonames } }",
+        "  OPTIONAL { ?item wdt:P6782 ?ror }  OPTIONAL { ?item wdt:P10283 ?openalex }",
+        "  OPTIONAL { ?item wdt:P571 ?inception }  OPTIONAL { ?item wdt:P749 ?parent }",
+        "  OPTIONAL { ?item wdt:P856 ?website }",
+        *(["  OPTIONAL { ?item wdt:P112 ?founder . ?founder wdt:P31 wd:Q5 }"] if founders else []),
+        '  SERVICE wikibase:label { bd:serviceParam wikibase:language "en,zh-hans,zh-hant,ja". }',
+    ]
+    return (
+        "SELECT ?item ?itemLabel ?class ?country ?countryLabel ?countryCode ?hq ?hqLabel ?hqGeonames\n"
+        f"       ?ror ?openalex ?inception ?parent ?website{founder_vars} WHERE {{\n"
+        + "\n".join(lines)
+        + "\n}\nORDER BY ?item"
+    )
 
 
-def graph_from_wikidata_sparql(
-    country: str,
-    *,
-    kinds: Iterable[str] = KINDS,
-    endpoint: str | None = None,
-    cache_dir: str | Path | None = None,
-    with_bundled: bool = True,
-) -> Pull:
-    """Organisations of ``kinds`` in ``country`` (ISO code) from Wikidata's query service, paged,
-    cached and bounded by :mod:`aieco.loaders.http`; read as entity JSON."""
+def fetch_sparql(
+    query: str, *, endpoint: str | None = None, cache_dir: str | Path | None = None
+) -> tuple[dict[str, Any], str]:
+    """Every row of ``query`` from the query service (``AIECO_WIKIDATA_SPARQL_URL`` sets a
+    mirror), in pages of :data:`PAGE`: (the SPARQL JSON results, the address of the query)."""
     import os
     from urllib.parse import urlencode
 
     from aieco.loaders.http import Http
 
-    query = sparql_query(country, kinds)
     url = (endpoint or os.environ.get("AIECO_WIKIDATA_SPARQL_URL") or ENDPOINT).rstrip("/")
     bindings: list[Any] = []
     with Http(
@@ -100,12 +119,54 @@ def graph_from_wikidata_sparql(
                 break
         else:
             raise OpenDataError(f"GET {url}: more than {MAX_PAGES * PAGE:,} rows; ask for fewer kinds")
-    shown = f"{url}?{urlencode({'query': query})}"
-    payload = {"head": {"vars": []}, "results": {"bindings": bindings}}
+    return {"head": {"vars": []}, "results": {"bindings": bindings}}, f"{url}?{urlencode({'query': query})}"
+
+
+def graph_from_wikidata_sparql(
+    country: str,
+    *,
+    kinds: Iterable[str] = KINDS,
+    subclasses: bool = True,
+    industry: str | None = None,
+    founders: bool = False,
+    endpoint: str | None = None,
+    cache_dir: str | Path | None = None,
+    with_bundled: bool = True,
+) -> Pull:
+    """Organisations of ``kinds`` in ``country`` (ISO code) from Wikidata's query service, paged,
+    cached and bounded by :mod:`aieco.loaders.http`; read as entity JSON (options: see
+    :func:`sparql_query`)."""
+    query = sparql_query(country, kinds, subclasses=subclasses, industry=industry, founders=founders)
+    payload, shown = fetch_sparql(query, endpoint=endpoint, cache_dir=cache_dir)
+    return pull_from_results(
+        payload,
+        shown,
+        title=query_title(country, kinds, industry),
+        founders=founders,
+        with_bundled=with_bundled,
+    )
+
+
+def query_title(country: str, kinds: Iterable[str], industry: str | None = None) -> str:
+    """The Source row's title of a query: what it asked for."""
+    what = ", ".join(sorted(set(kinds))) + (f"; industry {industry}" if industry else "")
+    return f"Wikidata query service: organisations in {country.upper()} ({what})"
+
+
+def pull_from_results(
+    payload: Mapping[str, Any],
+    shown: str,
+    *,
+    title: str = "Wikidata query service",
+    founders: bool = False,
+    with_bundled: bool = True,
+) -> Pull:
+    """The pull of SPARQL JSON results asked at ``shown`` (the query's address)."""
     return pull_from_entities(
         entities_from_results(shown, payload),
-        title=f"Wikidata query service: organisations in {country.upper()} ({', '.join(sorted(set(kinds)))})",
+        title=title,
         url=shown,
+        founders=founders,
         with_bundled=with_bundled,
     )
 
@@ -124,6 +185,7 @@ _SPARQL_CLAIMS = {
     "inception": ("P571", "time"),
     "parent": ("P749", "item"),
     "website": ("P856", "text"),
+    "founder": ("P112", "item"),
 }
 
 
@@ -169,6 +231,7 @@ def entities_from_results(file: str, payload: Mapping[str, Any]) -> Iterator[tup
             ("itemLabel", qid),
             ("countryLabel", _qid(row.get("country"))),
             ("hqLabel", _qid(row.get("hq"))),
+            ("founderLabel", _qid(row.get("founder"))),
         ):
             cell = row.get(var)
             if owner and isinstance(cell, Mapping) and isinstance(cell.get("value"), str):
@@ -188,5 +251,8 @@ def entities_from_results(file: str, payload: Mapping[str, Any]) -> Iterator[tup
             cell = row.get(var)
             if owner and isinstance(cell, Mapping) and isinstance(cell.get("value"), str):
                 entity(owner)["claims"].setdefault(prop, [_snak("text", cell["value"])])
+        founder = _qid(row.get("founder"))
+        if founder:  # the query asks only for founders who are humans
+            entity(founder)["claims"].setdefault("P31", [_snak("item", "Q5")])
     for n, found in enumerate(made.values(), start=1):
         yield file, n, found
