@@ -253,9 +253,11 @@ class EntityRecord(_Provenance):
     coord_source: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
     coord_ref: OptStr = None
     url: OptStr = None
-    #: Research Organization Registry id (https://ror.org/…) and OpenAlex id (https://openalex.org/I…).
+    #: Research Organization Registry id (https://ror.org/…), OpenAlex id (https://openalex.org/I…)
+    #: and Wikidata item (https://www.wikidata.org/wiki/Q…): the ids sources are joined by.
     ror: OptStr = None
     openalex_id: OptStr = None
+    wikidata_id: OptStr = None
 
     @model_validator(mode="after")
     def _type_rules(self) -> EntityRecord:

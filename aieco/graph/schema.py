@@ -258,6 +258,7 @@ ENTITY_FIELDS: tuple[str, ...] = (
     "url",
     "ror",
     "openalex_id",
+    "wikidata_id",
     *PROVENANCE_FIELDS,
 )
 RELATION_FIELDS: tuple[str, ...] = (

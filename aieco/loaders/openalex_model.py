@@ -196,6 +196,9 @@ class Institution:
     #: The city's coordinates from the source itself (Wikidata's P625 of the headquarters) and
     #: where they are stated; used when GeoNames cities15000 does not hold the city.
     city_coordinates: tuple[float, float, str] | None = None
+    #: Its ids in the other registries (a Wikidata Q-id, an OpenAlex I-id), when the record names them.
+    wikidata: str | None = None
+    openalex: str | None = None
 
     @property
     def url(self) -> str:
@@ -298,7 +301,20 @@ class Institution:
             parents=tuple(dict.fromkeys(p for p in [*lineage, *parents] if p and p != own)),
             homepage=json_text(rec.get("homepage_url"), "homepage_url"),
             full=full,
+            wikidata=wikidata_qid(json_object(rec.get("ids"), "ids").get("wikidata")),
         )
+
+
+def wikidata_qid(value: Any) -> str | None:
+    """A Wikidata item's Q-id from its id or any of its addresses (``None`` for anything else).
+
+    >>> wikidata_qid("https://www.wikidata.org/wiki/Q16952"), wikidata_qid("q14772"), wikidata_qid(7)
+    ('Q16952', 'Q14772', None)
+    """
+    if not isinstance(value, str):
+        return None
+    tail = value.strip().rstrip("/").rsplit("/", 1)[-1].upper()
+    return tail if re.fullmatch(r"Q[1-9][0-9]*", tail) else None
 
 
 @dataclass(frozen=True)

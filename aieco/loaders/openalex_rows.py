@@ -157,7 +157,16 @@ class _Builder:
             **inst.names,
             "aliases": "|".join(inst.aliases),
             "ror": inst.ror,
-            "openalex_id": inst.url if inst.registry == "openalex" else None,
+            "openalex_id": inst.url
+            if inst.registry == "openalex"
+            else f"https://openalex.org/{inst.openalex}"
+            if inst.openalex
+            else None,
+            "wikidata_id": inst.url
+            if inst.registry == "wikidata"
+            else f"https://www.wikidata.org/wiki/{inst.wikidata}"
+            if inst.wikidata
+            else None,
             "url": inst.homepage,
             "year": inst.year,
         }

@@ -62,6 +62,7 @@ from aieco.errors import DataValidationError, Problem
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.records import Dataset
+from aieco.graph.schema import ORG_TYPES
 from aieco.loaders.bundled import merge_known, missing_fields
 from aieco.loaders.recipe_sources import answer_name, ask_service, source_graph
 
@@ -223,9 +224,7 @@ def build_recipe(
         if problems:
             raise DataValidationError(problems)
         more.sources = [(_stamped(rec, read_at), origin) for rec, origin in more.sources]
-        report += [
-            [spec.kind, a, name, b, "same ROR/OpenAlex id"] for a, b, name in unify_by_ids(merged, more)
-        ]
+        report += [[spec.kind, a, name, b, why] for a, b, name, why in unify_by_ids(merged, more)]
         merge_known(merged, more)
         merged.extend(more)
         report += merges
@@ -292,19 +291,25 @@ def _stamped(rec: Any, read_at: str) -> Any:
     return rec.model_copy(update={"note": stamped, "published": read_at[:10]})
 
 
+#: The columns that name an entity exactly in another registry.
+ID_FIELDS = ("ror", "openalex_id", "wikidata_id")
+
+
 def _key(value: Any) -> str | None:
     text = str(value or "").strip().rstrip("/").lower()
     return text or None
 
 
-def unify_by_ids(base: Dataset, more: Dataset) -> list[tuple[str, str, str]]:
-    """Entities of ``more`` that an exact id (ROR, OpenAlex) says are entities of ``base`` become
+def unify_by_ids(base: Dataset, more: Dataset) -> list[tuple[str, str, str, str]]:
+    """Entities of ``more`` that an exact id (ROR, OpenAlex, Wikidata) says are entities of ``base`` become
     those entities: their rows fill the fields ``base`` leaves empty, and every relation and
-    observation of ``more`` naming them is pointed at ``base``'s id. Returns (id in ``more``,
-    id in ``base``, name) for each, for the merge report."""
+    observation of ``more`` naming them is pointed at ``base``'s id. Two organisations an id
+    says are one but typed differently become one too, with ``base``'s type and the other type
+    recorded in ``conflict``. Returns (id in ``more``, id in ``base``, name, why) for each, for
+    the merge report."""
     index: dict[tuple[str, str], int] = {}
     for i, (rec, _) in enumerate(base.entities):
-        for field in ("ror", "openalex_id"):
+        for field in ID_FIELDS:
             key = _key(getattr(rec, field))
             if key:
                 index.setdefault((field, key), i)
@@ -313,22 +318,26 @@ def unify_by_ids(base: Dataset, more: Dataset) -> list[tuple[str, str, str]]:
     done = []
     for rec, origin in more.entities:
         at = next(
-            (
-                index[(f, k)]
-                for f in ("ror", "openalex_id")
-                if (k := _key(getattr(rec, f))) and (f, k) in index
-            ),
+            (index[(f, k)] for f in ID_FIELDS if (k := _key(getattr(rec, f))) and (f, k) in index),
             None,
         )
         old = base.entities[at][0] if at is not None else None
-        if at is None or old is None or old.id == rec.id or old.type != rec.type:
+        if at is None or old is None or old.id == rec.id:
             kept.append((rec, origin))
             continue
+        why = "same ROR/OpenAlex/Wikidata id"
         fill = missing_fields(old, rec)
+        if old.type != rec.type:  # one organisation, typed two ways: the first source's type, marked
+            if not {old.type, rec.type} <= ORG_TYPES:
+                kept.append((rec, origin))
+                continue
+            said = f"type: {rec.source} says {rec.type.value}, {old.source} {old.type.value} (kept)"
+            fill["conflict"] = "; ".join(c for c in (old.conflict, said) if c)
+            why += f"; {said}"
         if fill:
             base.entities[at] = (old.model_copy(update=fill), base.entities[at][1])
         renamed[rec.id] = old.id
-        done.append((rec.id, old.id, rec.name_en))
+        done.append((rec.id, old.id, rec.name_en, why))
     more.entities = kept
     _point_at(more, renamed)
     return done

@@ -44,7 +44,7 @@ from typing import Any
 
 from aieco.errors import DataValidationError, InvalidArgumentError, Problem
 from aieco.graph.names import language_column, script_column
-from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, short_id
+from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, short_id, wikidata_qid
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
@@ -144,6 +144,9 @@ def ror_institution(rec: Mapping[str, Any]) -> Institution:
     notes += [f"succeeded by https://ror.org/{s}" for s in successors]
     if rec.get("established"):
         notes.append(f"established {rec['established']}")
+    wikidata, others = _wikidata(rec)
+    if others:
+        notes.append("Wikidata ids " + ", ".join(others) + (f" ({wikidata} preferred)" if wikidata else ""))
     return Institution(
         id=short_id(rec["id"]),
         name=display,
@@ -160,7 +163,29 @@ def ror_institution(rec: Mapping[str, Any]) -> Institution:
         homepage=website,
         registry="ror",
         note="; ".join(notes) or None,
+        wikidata=wikidata,
     )
+
+
+def _wikidata(rec: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    """The record's Wikidata item (its preferred one, or its only one) and, when it lists
+    several, all of them (v2: ``external_ids`` a list of ``{type, all, preferred}``; v1: a
+    mapping ``{"Wikidata": {all, preferred}}``)."""
+    ids = rec.get("external_ids")
+    entry: Any = (
+        next((e for e in ids if isinstance(e, Mapping) and e.get("type") == "wikidata"), None)
+        if isinstance(ids, list)
+        else ids.get("Wikidata")
+        if isinstance(ids, Mapping)
+        else None
+    )
+    if not isinstance(entry, Mapping):
+        return None, []
+    every = [q for q in (wikidata_qid(v) for v in entry.get("all") or []) if q]
+    preferred = wikidata_qid(entry.get("preferred"))
+    if preferred is None and len(every) == 1:
+        preferred = every[0]
+    return preferred, every if len(every) > 1 else []
 
 
 def iter_ror(paths: list[str | Path]) -> Iterator[tuple[str, int, dict[str, Any]]]:

@@ -211,6 +211,7 @@ def wikidata_institution(
         note="; ".join(notes),
         year=_year(claims, "P571"),
         city_coordinates=_coordinates(hq) if hq else None,
+        openalex=_text(claims, "P10283"),
     )
 
 
