@@ -55,6 +55,11 @@ def build(
         write_text(out / LOCK_NAME, json.dumps(new_lock, ensure_ascii=False, indent=1) + "\n", force=force)
         for name, data in answers.items():  # what the API sources answered, for a rebuild
             write_bytes(out / name, data, force=force)
+    for i, source in enumerate(new_lock["sources"], start=1):
+        say(
+            f"source {i} ({source['kind']}): "
+            + ", ".join(f"{n:,} {what}" for what, n in source["entities"].items())
+        )
     summary = graph.summary()
     say(
         f"wrote {out}: {summary['entities']:,} entities, {summary['relationships']:,} relationships, "

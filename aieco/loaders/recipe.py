@@ -224,8 +224,20 @@ def build_recipe(
         if problems:
             raise DataValidationError(problems)
         more.sources = [(_stamped(rec, read_at), origin) for rec, origin in more.sources]
-        report += [[spec.kind, a, name, b, why] for a, b, name, why in unify_by_ids(merged, more)]
-        merge_known(merged, more)
+        rows = len(more.entities)
+        joined = unify_by_ids(merged, more)
+        report += [[spec.kind, a, name, b, why] for a, b, name, why in joined]
+        same_id = merge_known(merged, more)
+        counts = {
+            "entity rows": rows,
+            "of them bundled entities (by id or name)": sum(
+                1 for m in merges if m[1] and m[3] and not m[4].startswith("not merged")
+            ),
+            "joined to an earlier source's entity by an exact id": len(joined),
+            "merged with an earlier source's row of the same id": len(same_id),
+            "added": len(more.entities),
+            "left apart to settle": sum(1 for m in merges if not m[1]),
+        }
         merged.extend(more)
         report += merges
         sources.append(
@@ -235,6 +247,7 @@ def build_recipe(
                 "files": files,
                 **({"asked": asked} if asked is not None else {}),
                 "read_at": read_at,
+                "entities": counts,
             }
         )
     settled: dict[str, Any] | None = None

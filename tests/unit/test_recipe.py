@@ -83,6 +83,17 @@ def test_the_lock_names_every_input_and_rebuilds_the_same_tables(
     lock = json.loads((out / "aieco.lock").read_text(encoding="utf-8"))
     assert [s["kind"] for s in lock["sources"]] == ["ror", "openalex-snapshot", "epoch", "wikidata"]
     assert lock["sources"][0]["files"]  # every ROR record file, with its SHA-256
+    # the merge report in numbers: every row read is joined, merged or added, and the joins are
+    # the lines of merges.tsv that say so (OpenAlex's Tsinghua, joined to ROR's by the ROR id)
+    merges = (out / "merges.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    for source in lock["sources"]:
+        n = source["entities"]
+        joined = n["joined to an earlier source's entity by an exact id"]
+        merged = n["merged with an earlier source's row of the same id"]
+        assert n["entity rows"] == joined + merged + n["added"]
+        said = [m for m in merges if m.startswith(source["kind"] + "\t") and "same ROR/OpenAlex" in m]
+        assert joined == len(said)
+    assert lock["sources"][1]["entities"]["joined to an earlier source's entity by an exact id"] == 1
     assert all(len(f["sha256"]) == 64 for s in lock["sources"] for f in s["files"])
     again = tmp_path / "again"
     result = runner.invoke(
