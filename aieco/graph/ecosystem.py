@@ -61,6 +61,7 @@ class EcosystemGraph:
     def __init__(self, G: nx.MultiDiGraph) -> None:
         self.G = G
         self._name_index: list[tuple[str, str, str, str]] | None = None
+        self._name_key: int | None = None
 
     # ---- basic access -------------------------------------------------------------
     def __repr__(self) -> str:
@@ -153,7 +154,17 @@ class EcosystemGraph:
 
     # ---- search -------------------------------------------------------------------
     def _index(self) -> list[tuple[str, str, str, str]]:
-        if self._name_index is None:
+        # kept with what it is made of, the names: a node added, removed or renamed since
+        # (through eg.G) rebuilds it; comparing names is cheap, normalising them is not
+        G = self.G
+        key = hash(
+            tuple(
+                (n, *(a.get(f) for f in NAME_FIELDS), *(a.get("aliases") or ()))
+                for n, a in G.nodes(data=True)
+            )
+        )
+        if self._name_index is None or self._name_key != key:
+            self._name_key = key
             index = []
             for node_id in self.entity_ids():
                 attrs = self.G.nodes[node_id]

@@ -173,7 +173,7 @@ def eigenvector(H: nx.Graph, *, weighted: bool = False, engine: MetricEngine = "
         return scores
     weight = "weight" if weighted else None
     if pick(engine, H) == "igraph" and not H.is_directed():
-        # components and the giant's subgraph on the (cached) igraph form: no NetworkX copy
+        # components and the giant's subgraph on the igraph form (shared in a report): no NetworkX copy
         g, nodes = to_igraph(H)
         parts = g.connected_components()
         giant = min(parts, key=lambda c: (-len(c), min(str(nodes[i]) for i in c)))

@@ -19,6 +19,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, get_args
 
 import networkx as nx
@@ -63,20 +66,39 @@ def pick(engine: MetricEngine, H: nx.Graph) -> Literal["networkx", "igraph"]:
     return engine
 
 
-#: Where a projection keeps its igraph form (converted once, reused by every measure).
-IGRAPH_CACHE_KEY = "_aieco_igraph"
+#: The conversions shared inside a :func:`shared_igraph` block (none outside one).
+_SHARED: ContextVar[dict[int, tuple[nx.Graph, Any, list[Any]]] | None] = ContextVar(
+    "aieco_shared_igraph", default=None
+)
+
+
+@contextmanager
+def shared_igraph() -> Iterator[None]:
+    """Inside the block, each graph is converted to igraph once and every measure shares the
+    conversion (the block must not change the graphs it measures: a report's measures on one
+    projection). Outside any block nothing is kept, so a graph changed between two measures —
+    a weight edited in place included — is never measured in its old form.
+
+    >>> H = nx.path_graph(3)
+    >>> with shared_igraph():
+    ...     to_igraph(H)[0] is to_igraph(H)[0]
+    True
+    >>> to_igraph(H)[0] is to_igraph(H)[0]
+    False
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 def to_igraph(H: nx.Graph) -> tuple[Any, list[Any]]:
-    """Convert a simple NetworkX graph to igraph; return the graph and the node order.
-
-    The conversion is done once per graph and kept in ``H.graph`` (keyed by the graph's size, so
-    a graph changed since is converted again): every measure on a projection shares it.
-    """
-    size = (H.number_of_nodes(), H.number_of_edges(), H.is_directed())
-    cached = H.graph.get(IGRAPH_CACHE_KEY)
-    if cached is not None and cached[0] == size:
-        return cached[1], cached[2]
+    """Convert a simple NetworkX graph to igraph; return the graph and the node order (shared
+    inside a :func:`shared_igraph` block)."""
+    shared = _SHARED.get()
+    if shared is not None and id(H) in shared and shared[id(H)][0] is H:
+        return shared[id(H)][1], shared[id(H)][2]
     ig = igraph_module()
     nodes = list(H.nodes())
     index = {n: i for i, n in enumerate(nodes)}
@@ -93,7 +115,8 @@ def to_igraph(H: nx.Graph) -> tuple[Any, list[Any]]:
         if not directed:
             done.add(u)
     g = ig.Graph(n=len(nodes), edges=edges, directed=directed, edge_attrs={"weight": weights})
-    H.graph[IGRAPH_CACHE_KEY] = (size, g, nodes)
+    if shared is not None:
+        shared[id(H)] = (H, g, nodes)
     return g, nodes
 
 

@@ -33,7 +33,7 @@ from aieco.metrics.communities import communities as find_communities
 from aieco.metrics.concentration import concentration, lorenz_curve
 from aieco.metrics.corridors import corridors
 from aieco.metrics.density import city_density
-from aieco.metrics.engines import MetricEngine, pick
+from aieco.metrics.engines import MetricEngine, pick, shared_igraph
 from aieco.metrics.intervals import SMALL_COUNT
 from aieco.metrics.rollups import rollup_places, rollup_types
 from aieco.metrics.sampled import harmonic_error_bound
@@ -223,29 +223,30 @@ def build_centrality_report(
     large = H.number_of_nodes() > SAMPLE_ABOVE
     if large and betweenness_k is None:
         betweenness_k = SAMPLE_K
-    for measure in measures:
-        options: dict[str, Any] = {}
-        if measure == "betweenness":
-            options = {"k": betweenness_k, "seed": seed}
-        elif measure in ("closeness", "harmonic") and large:
-            options = {"k": SAMPLE_K, "seed": seed}
-        used = pick(engine, H)
-        scores[measure] = C.compute(H, measure, engine=used, **options)
-        engines[measure] = "NetworkX" if measure.endswith("degree") or used == "networkx" else "igraph"
-        if measure == "betweenness" and betweenness_k:
-            engines[measure] += f" (estimated from {betweenness_k} sampled sources, seed {seed})"
-        if options.get("k") and measure != "betweenness":
-            engines[measure] += (
-                f" (estimated from {SAMPLE_K} pivots, seed {seed}, because the projection has more than "
-                f"{SAMPLE_ABOVE:,} nodes"
-                + (
-                    f"; every node within ±{harmonic_error_bound(H.number_of_nodes(), SAMPLE_K):.3f} "
-                    "of the exact value with 95% probability)"
-                    if measure == "harmonic"
-                    else "; see aieco.metrics.sampled for its error)"
+    with shared_igraph():  # one conversion of the projection, shared by every measure
+        for measure in measures:
+            options: dict[str, Any] = {}
+            if measure == "betweenness":
+                options = {"k": betweenness_k, "seed": seed}
+            elif measure in ("closeness", "harmonic") and large:
+                options = {"k": SAMPLE_K, "seed": seed}
+            used = pick(engine, H)
+            scores[measure] = C.compute(H, measure, engine=used, **options)
+            engines[measure] = "NetworkX" if measure.endswith("degree") or used == "networkx" else "igraph"
+            if measure == "betweenness" and betweenness_k:
+                engines[measure] += f" (estimated from {betweenness_k} sampled sources, seed {seed})"
+            if options.get("k") and measure != "betweenness":
+                engines[measure] += (
+                    f" (estimated from {SAMPLE_K} pivots, seed {seed}, because the projection has more than "
+                    f"{SAMPLE_ABOVE:,} nodes"
+                    + (
+                        f"; every node within ±{harmonic_error_bound(H.number_of_nodes(), SAMPLE_K):.3f} "
+                        "of the exact value with 95% probability)"
+                        if measure == "harmonic"
+                        else "; see aieco.metrics.sampled for its error)"
+                    )
                 )
-            )
-        step(measure)
+            step(measure)
 
     report = CentralityReport(
         title="aieco centrality report",

@@ -37,7 +37,7 @@ from aieco.metrics import centrality as C
 from aieco.metrics.association import association_strength, collaboration_links, pair_weights
 from aieco.metrics.bursts import DEFAULT_GAMMA, DEFAULT_S, rising
 from aieco.metrics.corridors import arrivals_by_year
-from aieco.metrics.engines import pick
+from aieco.metrics.engines import pick, shared_igraph
 from aieco.metrics.indicators import joint_works_by_year, models_by_year, place_indicators
 from aieco.metrics.robustness import Normalisation, rank_robustness
 from aieco.metrics.typology import typology
@@ -122,9 +122,10 @@ def build_ecosystem_report(
     name = namer(source, script)
     H = project(source, PROJECTIONS["organisations"])
     used = pick("auto", H)
-    pagerank = C.compute(H, "pagerank", engine=used)
-    degree = C.compute(H, "degree", engine="networkx")
-    betweenness = C.compute(H, "betweenness", engine=used)
+    with shared_igraph():  # one conversion of the projection for both measures
+        pagerank = C.compute(H, "pagerank", engine=used)
+        degree = C.compute(H, "degree", engine="networkx")
+        betweenness = C.compute(H, "betweenness", engine=used)
     report = CentralityReport(
         title="aieco ecosystem report",
         created=datetime.now(UTC).isoformat(timespec="seconds"),
