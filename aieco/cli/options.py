@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +16,7 @@ import typer
 
 from aieco.errors import InvalidArgumentError, Neo4jConnectionError
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.config import env
 
 DataOpt = Annotated[
     list[Path] | None,
@@ -133,12 +133,7 @@ def neo4j_settings(uri: str | None, user: str | None, password: str | None, data
     from aieco.neo4j.server import LocalNeo4jServer
     from aieco.neo4j.settings import Neo4jSettings
 
-    if (
-        password is None
-        and "NEO4J_PASSWORD" not in os.environ
-        and uri is None
-        and "NEO4J_URI" not in os.environ
-    ):
+    if password is None and env("NEO4J_PASSWORD") is None and uri is None and env("NEO4J_URI") is None:
         server = LocalNeo4jServer("default")
         local = server.info()
         if local is not None:

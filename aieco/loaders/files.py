@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -58,6 +57,7 @@ from aieco.graph.schema import (
     NodeType,
 )
 from aieco.graph.text import from_spreadsheet
+from aieco.config import env as setting
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -142,7 +142,7 @@ def add_row(
 
 def max_file_bytes() -> int:
     """The size limit of one input file (``AIECO_MAX_FILE_BYTES``, default 4 GiB)."""
-    raw = os.environ.get("AIECO_MAX_FILE_BYTES", "")
+    raw = setting("AIECO_MAX_FILE_BYTES") or ""
     return int(raw) if raw.isdigit() else DEFAULT_MAX_FILE_BYTES
 
 

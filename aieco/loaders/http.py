@@ -22,7 +22,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -32,6 +31,7 @@ from typing import Any
 
 from aieco._version import __version__
 from aieco.errors import InvalidArgumentError, MissingDependencyError, NotFoundError, OpenDataError
+from aieco.config import env as setting
 
 logger = logging.getLogger(__name__)
 
@@ -71,16 +71,18 @@ class HttpSettings:
         >>> HttpSettings.from_env({"AIECO_HTTP_TIMEOUT": "5", "AIECO_HTTP_RETRIES": "1"}).answer_seconds
         5.0
         """
-        env = os.environ if env is None else env
+        timeout, deadline, retries = (
+            setting(f"AIECO_HTTP_{k}", env) for k in ("TIMEOUT", "DEADLINE", "RETRIES")
+        )
         changes: dict[str, Any] = {}
         try:
-            if env.get("AIECO_HTTP_TIMEOUT"):
-                seconds = float(env["AIECO_HTTP_TIMEOUT"])
+            if timeout:
+                seconds = float(timeout)
                 changes |= {"connect_timeout": seconds, "read_timeout": seconds, "answer_seconds": seconds}
-            if env.get("AIECO_HTTP_DEADLINE"):
-                changes["total_seconds"] = float(env["AIECO_HTTP_DEADLINE"])
-            if env.get("AIECO_HTTP_RETRIES"):
-                changes["retries"] = int(env["AIECO_HTTP_RETRIES"])
+            if deadline:
+                changes["total_seconds"] = float(deadline)
+            if retries:
+                changes["retries"] = int(retries)
         except ValueError as exc:
             raise InvalidArgumentError(f"AIECO_HTTP_* must be numbers: {exc}") from exc
         if any(v <= 0 for k, v in changes.items() if k != "retries") or changes.get("retries", 0) < 0:

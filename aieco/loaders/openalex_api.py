@@ -3,7 +3,6 @@ batched id look-ups, the API key as a header) and :func:`graph_from_openalex_api
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from aieco.loaders.openalex_model import FlowLevel, NoiseRule, short_id, work_in
 from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
 from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
+from aieco.config import env as setting
 
 DEFAULT_API_URL = "https://api.openalex.org"
 #: At most this many ids in one ``filter=openalex:a|b|…`` request (the API's limit on OR values).
@@ -47,12 +47,13 @@ class OpenAlexClient:
     def __init__(self, *, cache_dir: str | Path | None = None, base_url: str | None = None) -> None:
         from aieco.loaders.http import Http
 
-        self.base = (base_url or os.environ.get("AIECO_OPENALEX_URL") or DEFAULT_API_URL).rstrip("/")
+        self.base = (base_url or setting("AIECO_OPENALEX_URL") or DEFAULT_API_URL).rstrip("/")
         headers = {}
-        if os.environ.get("OPENALEX_API_KEY"):
-            headers["Authorization"] = f"Bearer {os.environ['OPENALEX_API_KEY']}"
-        if os.environ.get("OPENALEX_MAILTO"):
-            headers["From"] = os.environ["OPENALEX_MAILTO"]
+        key, mailto = setting("OPENALEX_API_KEY"), setting("OPENALEX_MAILTO")
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        if mailto:
+            headers["From"] = mailto
         self.http = Http(cache_dir=cache_dir, name="openalex", headers=headers)
 
     def close(self) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 from aieco.errors import DataValidationError, InvalidArgumentError, NotFoundError, OpenDataError, Problem
 from aieco.loaders.openalex_model import short_id
 from aieco.loaders.pull import Pull
+from aieco.config import env as setting
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +136,9 @@ def fetch_ror(
     types = [t.strip().lower() for t in types]
     ids = [short_id(i.strip()) or i.strip() for i in ids]
     _check(query, countries, types, ids)
-    base = (base_url or os.environ.get("AIECO_ROR_URL") or ROR_API).rstrip("/")
-    headers = {"Client-Id": os.environ["ROR_CLIENT_ID"]} if os.environ.get("ROR_CLIENT_ID") else {}
+    base = (base_url or setting("AIECO_ROR_URL") or ROR_API).rstrip("/")
+    client = setting("ROR_CLIENT_ID")
+    headers = {"Client-Id": client} if client else {}
     asked = [f"{base}/organizations?{urlencode({'query': query})}"] if query else []
     asked += [f"{base}/organizations/{i}" for i in ids]
     answer = RorAnswer(" ; ".join(asked) + (f" (countries {', '.join(countries)})" if countries else ""))

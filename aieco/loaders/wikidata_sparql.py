@@ -22,6 +22,7 @@ from typing import Any
 from aieco.errors import DataValidationError, InvalidArgumentError, OpenDataError, Problem
 from aieco.loaders.pull import Pull
 from aieco.loaders.wikidata import ORGANISATION_CLASSES, pull_from_entities
+from aieco.config import env as setting
 
 __all__ = [
     "ENDPOINT",
@@ -98,12 +99,11 @@ def fetch_sparql(
 ) -> tuple[dict[str, Any], str]:
     """Every row of ``query`` from the query service (``AIECO_WIKIDATA_SPARQL_URL`` sets a
     mirror), in pages of :data:`PAGE`: (the SPARQL JSON results, the address of the query)."""
-    import os
     from urllib.parse import urlencode
 
     from aieco.loaders.http import Http
 
-    url = (endpoint or os.environ.get("AIECO_WIKIDATA_SPARQL_URL") or ENDPOINT).rstrip("/")
+    url = (endpoint or setting("AIECO_WIKIDATA_SPARQL_URL") or ENDPOINT).rstrip("/")
     bindings: list[Any] = []
     with Http(
         cache_dir=cache_dir, name="wikidata", headers={"Accept": "application/sparql-results+json"}

@@ -9,9 +9,10 @@ Examples
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from aieco.config import env as setting
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,11 @@ class Neo4jSettings:
 
         Keyword overrides (e.g. from CLI flags) win when they are not ``None``.
         """
-        env = os.environ if env is None else env
         values: dict[str, str | None] = {
-            "uri": env.get("NEO4J_URI", cls.uri),
-            "user": env.get("NEO4J_USER", cls.user),
-            "password": env.get("NEO4J_PASSWORD"),
-            "database": env.get("NEO4J_DATABASE") or None,
+            "uri": setting("NEO4J_URI", env) or cls.uri,
+            "user": setting("NEO4J_USER", env) or cls.user,
+            "password": setting("NEO4J_PASSWORD", env),
+            "database": setting("NEO4J_DATABASE", env),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(

@@ -37,6 +37,7 @@ from importlib import resources
 from pathlib import Path
 
 from aieco.errors import Neo4jSetupError
+from aieco.config import env as setting
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ DEFAULT_USER = "neo4j"
 
 def cache_dir() -> Path:
     """The folder holding fetched jars and local instances."""
-    env = os.environ.get("AIECO_CACHE_DIR")
+    env = setting("AIECO_CACHE_DIR")
     return Path(env) if env else Path.home() / ".cache" / "aieco"
 
 
