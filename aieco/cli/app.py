@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -76,12 +75,13 @@ class AiecoGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
-        except NoArgsIsHelpError as exc:
-            exc.show()  # the help text, on stderr
-            code = exc.exit_code
         except TyperException as exc:  # usage errors (exit code 2) and other parser errors
-            hint = _help_hint(exc) if exc.exit_code == USAGE_EXIT else ""
-            error_line(exc.format_message().replace("\n", " ") + hint)
+            show = getattr(exc, "show", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):  # typer exports no class
+                show()  # the help text, on stderr
+            else:
+                hint = _help_hint(exc) if exc.exit_code == USAGE_EXIT else ""
+                error_line(exc.format_message().replace("\n", " ") + hint)
             code = exc.exit_code
         except (typer.Abort, KeyboardInterrupt):
             error_line("interrupted")

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from aieco.config import env
 from aieco.errors import InvalidArgumentError, Neo4jConnectionError
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.config import env
 
 DataOpt = Annotated[
     list[Path] | None,

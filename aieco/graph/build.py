@@ -260,7 +260,7 @@ def _add_checked_edges(G: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, 
             succ[u][v] = keydict
             pred[v][u] = keydict
         keydict[key] = attrs
-    nx._clear_cache(G)
+    G.__networkx_cache__.clear()  # the edges went in beside add_edge: drop what NetworkX cached
 
 
 def _node_attrs(rec: SourceRecord | EntityRecord | ObservationRecord) -> dict[str, Any]:

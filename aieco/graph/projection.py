@@ -179,6 +179,6 @@ def _project(eg: EcosystemGraph, projection: Projection) -> nx.Graph:
                     out[v] = pred[v][u] = {"weight": w}
                 else:
                     data["weight"] += w
-    nx._clear_cache(H)
+    H.__networkx_cache__.clear()  # the edges went in beside add_edge: drop what NetworkX cached
     H.graph["projection"] = projection.describe()
     return H

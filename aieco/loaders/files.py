@@ -31,6 +31,7 @@ import networkx as nx
 from pydantic import BaseModel, ValidationError
 
 from aieco.atomic import interrupted_write
+from aieco.config import env as setting
 from aieco.errors import DataValidationError, Problem
 from aieco.graph.build import build_graph, check_dataset
 from aieco.graph.ecosystem import EcosystemGraph
@@ -57,7 +58,6 @@ from aieco.graph.schema import (
     NodeType,
 )
 from aieco.graph.text import from_spreadsheet
-from aieco.config import env as setting
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from aieco._version import __version__
-from aieco.errors import InvalidArgumentError, MissingDependencyError, NotFoundError, OpenDataError
 from aieco.config import env as setting
+from aieco.errors import InvalidArgumentError, MissingDependencyError, NotFoundError, OpenDataError
 
 logger = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from aieco.config import env as setting
 from aieco.errors import DataValidationError, InvalidArgumentError, OpenDataError, Problem
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule, short_id, work_institutions
 from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
 from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
-from aieco.config import env as setting
 
 DEFAULT_API_URL = "https://api.openalex.org"
 #: At most this many ids in one ``filter=openalex:a|b|…`` request (the API's limit on OR values).

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aieco.config import env as setting
 from aieco.errors import DataValidationError, InvalidArgumentError, NotFoundError, OpenDataError, Problem
 from aieco.loaders.openalex_model import short_id
 from aieco.loaders.pull import Pull
-from aieco.config import env as setting
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from aieco.config import env as setting
 from aieco.errors import DataValidationError, InvalidArgumentError, OpenDataError, Problem
 from aieco.loaders.pull import Pull
 from aieco.loaders.wikidata import ORGANISATION_CLASSES, pull_from_entities
-from aieco.config import env as setting
 
 __all__ = [
     "ENDPOINT",

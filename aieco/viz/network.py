@@ -373,12 +373,11 @@ def _json_default(value: Any) -> Any:
 
 @cache
 def _asset(name: str) -> str:
-    """A JavaScript or CSS file shipped inside the pyvis package."""
-    import pyvis
+    """A JavaScript or CSS file shipped inside the pyvis package (read as package data)."""
+    from importlib.resources import files
 
-    root = Path(pyvis.__file__).parent / "lib"
     try:
-        text: str = (root / name).read_text(encoding="utf-8")
+        text: str = files("pyvis").joinpath("lib", *name.split("/")).read_text(encoding="utf-8")
     except OSError as exc:
         raise ExportError(f"pyvis is installed without its {name}; reinstall pyvis>=0.3.2") from exc
     return text

@@ -36,8 +36,8 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 
-from aieco.errors import Neo4jSetupError
 from aieco.config import env as setting
+from aieco.errors import Neo4jSetupError
 
 logger = logging.getLogger(__name__)
 
