@@ -3,7 +3,7 @@
 # present); `bash .ci/run` is CI itself.
 PY ?= python
 
-.PHONY: install test-fast test lint bench
+.PHONY: install test-fast test test-lowest lint bench
 
 install:
 	$(PY) -m pip install -e ".[dev]"
@@ -13,6 +13,9 @@ test-fast:
 
 test:
 	$(PY) -m pytest
+
+test-lowest:
+	bash .ci/lowest
 
 lint:
 	ruff check aieco tests benchmarks

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from aieco.errors import Problem
 from aieco.graph.build import build_graph
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.records import Dataset, EntityRecord
@@ -38,7 +39,9 @@ def ledger_path() -> Path:
     return Path(str(resources.files("aieco") / "data" / LEDGER_FILE))
 
 
-def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
+def graph_from_bundled(
+    *, extra: Iterable[str | Path] = (), rows: tuple[Dataset, list[Problem]] | None = None
+) -> EcosystemGraph:
     """Load the bundled, source-cited dataset, optionally with users' files on top.
 
     Parameters
@@ -47,6 +50,9 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
         More CSV/JSON files (or folders) in aieco's format, loaded with the bundled tables
         as one dataset: they may refer to bundled ids; an entity row that reuses a bundled id
         with the same type is merged into the bundled entity (see ``merge_known``).
+    rows
+        Rows already validated (:func:`aieco.loaders.pull.dataset_from_rows`: a dataset and
+        its problems), loaded on top as ``extra`` is.
 
     Returns
     -------
@@ -61,10 +67,11 @@ def graph_from_bundled(*, extra: Iterable[str | Path] = ()) -> EcosystemGraph:
     data, problems = read_dataset(bundled_paths())
     extra = list(extra)
     merged: list[str] = []
-    if extra:
-        more, found = read_dataset(extra)
+    found_sets = [read_dataset(extra)] if extra else []
+    found_sets += [rows] if rows is not None else []
+    for more, found in found_sets:
         problems += found
-        merged = merge_known(data, more)
+        merged += merge_known(data, more)
         data.extend(more)
     eg = build_graph(data, name="aieco-bundled", problems=problems)
     apply_ledger(eg, ledger_path())

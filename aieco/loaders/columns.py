@@ -106,7 +106,8 @@ _RELATIONS = _Spec(
     "relations",
     RELATION_FIELDS,
     required=("from", "type", "to", "source"),
-    unstripped=frozenset({"type"}),  # the model does not strip a type: a padded one is flagged
+    # the model strips neither a type nor the ids of the ends: padded ones are flagged
+    unstripped=frozenset({"type", "from", "to"}),
     ints={"rank": (1, INT64_MAX), **_YEARS},
     floats={"share": (0.0, 1.0), "count": (0.0, math.inf)},
 )
@@ -114,8 +115,8 @@ _ENTITIES = _Spec(
     "entities",
     ENTITY_FIELDS,
     required=("id", "type", "name_en", "source"),
-    # name_en is text as written; a padded type is flagged (not a type's name) and the model reads it
-    unstripped=frozenset({"type", "name_en"}),
+    # name_en is text as written; a padded type or id is flagged and the model reads it as written
+    unstripped=frozenset({"type", "name_en", "id"}),
     ints=dict(_YEARS),
     floats={"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)},
 )

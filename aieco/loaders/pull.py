@@ -124,13 +124,20 @@ def unsettled(resolver: Any) -> list[tuple[str, str, str]]:
     return sorted((name, cands, why) for name, (cands, why) in getattr(resolver, "unsettled", {}).items())
 
 
-def rows_to_graph(rows: Rows, origin: str, name: str) -> EcosystemGraph:
-    """The rows through the one validation every loader uses (:func:`aieco.loaders.files.add_row`:
-    the record models, problems naming their field) and the one builder."""
+def dataset_from_rows(rows: Rows, origin: str) -> tuple[Dataset, list[Problem]]:
+    """The rows (by table: ``sources``, ``entities``, ``relations``, ``observations``) through
+    the one validation every loader uses (:func:`aieco.loaders.files.add_row`: the record
+    models, problems naming their table, row and field)."""
     data = Dataset(files=[origin])
     problems: list[Problem] = []
     for kind in ("sources", "entities", "relations", "observations"):
-        for i, raw in enumerate(rows[kind], start=1):
+        for i, raw in enumerate(rows.get(kind, ()), start=1):
             clean = {k: v for k, v in raw.items() if v not in (None, "")}
             add_row(data, kind, clean, Origin(f"{origin} ({kind})", i), problems)
+    return data, problems
+
+
+def rows_to_graph(rows: Rows, origin: str, name: str) -> EcosystemGraph:
+    """The rows through the one validation (:func:`dataset_from_rows`) and the one builder."""
+    data, problems = dataset_from_rows(rows, origin)
     return build_graph(data, name=name, problems=problems)

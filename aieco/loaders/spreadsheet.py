@@ -23,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Mapping as MappingT
 from pathlib import Path
 from typing import Any
@@ -406,21 +405,19 @@ def checked_tables(
     sheet: str | Path, mapping: str | Path | Mapping, *, with_bundled: bool = True
 ) -> tuple[dict[str, list[dict[str, Any]]], EcosystemGraph]:
     """The mapped tables, and the graph they load into (which proves they load)."""
+    from aieco.graph.build import build_graph
     from aieco.loaders.bundled import graph_from_bundled
-    from aieco.loaders.files import graph_from_files
+    from aieco.loaders.pull import dataset_from_rows
 
     known = graph_from_bundled() if with_bundled else None
     tables = tables_from_spreadsheet(sheet, mapping, known=known)
-    with tempfile.TemporaryDirectory(prefix="aieco-map-") as tmp:
-        write_tables(tables, tmp)
-        try:
-            eg = graph_from_bundled(extra=[tmp]) if with_bundled else graph_from_files([tmp])
-        except DataValidationError as exc:
-            mapped = [
-                Problem(p.file.replace(tmp, f"{Path(sheet).name} (as mapped)"), p.row, p.field, p.message)
-                for p in exc.problems
-            ]
-            raise DataValidationError(mapped) from exc
+    rows = {name.removesuffix(".csv"): table for name, table in tables.items()}
+    checked = dataset_from_rows(rows, f"{Path(sheet).name} (as mapped)")
+    eg = (
+        graph_from_bundled(rows=checked)
+        if with_bundled
+        else build_graph(checked[0], name="aieco", problems=checked[1])
+    )
     return tables, eg
 
 

@@ -272,3 +272,57 @@ def test_entities_the_strict_reader_must_see_go_row_by_row(
         except DataValidationError as exc:
             outcome[column_wise] = ("problems", sorted(map(str, exc.problems)))
     assert outcome[True] == outcome[False], why
+
+
+#: Values tried in every column: each breaks some rule of some field, or looks as if it might.
+BATTERY = [
+    "",
+    " padded ",
+    "-1",
+    "0",
+    "1e999",
+    "nan",
+    "20x0",
+    "2023-02-30",
+    "99999",
+    "Bad Id",
+    "a||b",
+    "bell\x07",
+    "-91",
+    "181",
+    "x" * 5000,
+]
+
+
+def _battery(fields: list[str]) -> Callable[[list[dict[str, str]]], None]:
+    def edit(rows: list[dict[str, str]]) -> None:
+        at = 10
+        for field in fields:
+            for value in BATTERY:
+                rows[at][field] = value
+                at += 1
+
+    return edit
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("table", ["entities.csv", "relations.csv"])
+def test_every_field_and_hostile_value_gets_the_row_paths_verdict(
+    table: str, tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One validator in effect: every column of the table, with every value of a battery, is
+    judged by the column path exactly as the record models judge it (a model rule added without
+    its column twin fails here, whichever field it is on)."""
+    with (tables / table).open(encoding="utf-8", newline="") as fh:
+        fields = [f for f in next(csv.reader(fh)) if f not in ("source",)]
+    folder = _copy(tables, tmp_path / "battery")
+    _rewrite(folder, table, _battery(fields))
+    found = {}
+    for column_wise in (True, False):
+        with pytest.raises(DataValidationError) as info:
+            _load(folder, column_wise=column_wise, monkeypatch=monkeypatch)
+        found[column_wise] = sorted((p.file, p.row, p.field, p.message) for p in info.value.problems)
+    only = {k: sorted(set(found[k]) - set(found[not k])) for k in (True, False)}
+    assert only == {True: [], False: []}
+    assert found[True] == found[False]
+    assert len({row for _, row, _, _ in found[True]}) > len(fields)  # most fields refuse something
