@@ -14,8 +14,9 @@ from aieco.graph.io import CSV_TABLES
 
 ror_app = typer.Typer(
     help="Read ROR (Research Organization Registry, CC0) records — the data dump (zip or JSON), single "
-    "records or folders of them — into aieco's four CSV tables, merged with the bundled entities.\n\n"
-    "Example: aieco ror build v2.9-ror-data.zip --out ror/",
+    "records or folders of them — or ask ROR's API, into aieco's four CSV tables, merged with the "
+    "bundled entities.\n\n"
+    "Examples: aieco ror build v2.9-ror-data.zip --out ror/ · aieco ror query -q tsinghua -c CN --out t/",
     no_args_is_help=True,
 )
 
