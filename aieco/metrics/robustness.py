@@ -23,7 +23,7 @@ Examples
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"a": [10, 5, 4.9], "b": [10, 2, 2.1]}, index=["big", "x", "y"])
 >>> out = rank_robustness(frame, {"a": 1, "b": 1}, draws=200, seed=1)
->>> out.loc["big", ["rank", "rank_min", "rank_max"]].tolist()
+>>> [int(v) for v in out.loc["big", ["rank", "rank_min", "rank_max"]]]
 [1, 1, 1]
 >>> sorted(out.loc["x", "ties"].split("|")), sorted(out.loc["y", "ties"].split("|"))
 (['y'], ['x'])
