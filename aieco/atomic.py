@@ -338,6 +338,11 @@ def file_set(folder: str | Path) -> Iterator[Path]:
     _clear_stale_stages(root)
     try:
         stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=root))
+    except KeyboardInterrupt:  # the folder may be made and its name not yet returned
+        for entry in root.glob(f"{STAGE_PREFIX}{os.getpid()}-*"):
+            with contextlib.suppress(OSError):
+                entry.rmdir()  # an empty one only: the one just made
+        raise
     except OSError as exc:
         raise ExportError(f"cannot write into {root}: {describe_os_error(exc)}") from exc
     current = _Set(root, stage)
@@ -351,7 +356,17 @@ def file_set(folder: str | Path) -> Iterator[Path]:
     except OSError as exc:
         raise ExportError(f"cannot write into {root}: {describe_os_error(exc)}") from exc
     finally:
+        _remove_stage(stage)
+
+
+def _remove_stage(stage: Path) -> None:
+    """Remove a staging folder, even when Ctrl-C lands while it is being removed (the removal
+    is finished first, then the interrupt goes on)."""
+    try:
         shutil.rmtree(stage, ignore_errors=True)
+    except KeyboardInterrupt:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
 
 
 def _commit(current: _Set) -> None:

@@ -310,7 +310,10 @@ API: list[tuple[str, Raw, list[str]]] = [
 
 
 @pytest.fixture
-def bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # each case its own HTTP cache: the user's would answer a later case on a reused loopback
+    # port with an earlier case's page (a 401 case answered by a 200 cached before)
+    monkeypatch.setenv("AIECO_CACHE_DIR", str(tmp_path / "aieco-cache"))
     monkeypatch.setenv("AIECO_HTTP_TIMEOUT", "3")  # generous for a loaded CI machine
     monkeypatch.setenv("AIECO_HTTP_DEADLINE", "8")
     monkeypatch.setenv("AIECO_HTTP_RETRIES", "1")
