@@ -273,7 +273,7 @@ def _institution_without_id(path: str, query: dict[str, list[str]], n: int, sock
         _json(sock, _page([]))
 
 
-API: list[tuple[str, Raw, list[str]]] = [
+API: list[Any] = [
     ("500 on every try", _status("500 Internal Server Error"), ["500", "after 2 tries"]),
     ("400 bad request", _status("400 Bad Request"), ["400", "/authors"]),
     ("401 without a key", _status("401 Unauthorized"), ["401", "OPENALEX_API_KEY"]),
@@ -294,8 +294,8 @@ API: list[tuple[str, Raw, list[str]]] = [
         lambda p, q, n, s: _json(s, _page([{**AUTHOR}], "same")),
         ["cursor 'same' twice"],
     ),
-    ("a server that never answers", _never, ["timed out"]),
-    ("a byte a second", _trickle, ["timed out"]),
+    pytest.param(*("a server that never answers", _never, ["timed out"]), marks=pytest.mark.slow),
+    pytest.param(*("a byte a second", _trickle, ["timed out"]), marks=pytest.mark.slow),
     ("broken chunked encoding", _bad_chunks, ["/authors"]),
     ("redirects without end", _redirect_loop, ["too many redirects"]),
     (
@@ -304,9 +304,13 @@ API: list[tuple[str, Raw, list[str]]] = [
         ["asks to wait 100000 s"],
     ),
     ("a gzip bomb", _bomb, ["over the limit of 67,108,864 bytes"]),
-    ("pages without end", _endless, ["ran past its limit of 8 s"]),
+    pytest.param(*("pages without end", _endless, ["ran past its limit of 8 s"]), marks=pytest.mark.slow),
     ("empty pages without end", _endless_empty, []),
 ]
+
+
+def _id(case: Any) -> str:
+    return str(case.values[0] if hasattr(case, "values") else case[0])
 
 
 @pytest.fixture
@@ -320,7 +324,7 @@ def bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AIECO_OPENALEX_MAX_PAGES", "50")
 
 
-@pytest.mark.parametrize(("what", "answer", "words"), API, ids=[a[0] for a in API])
+@pytest.mark.parametrize(("what", "answer", "words"), API, ids=[_id(a) for a in API])
 def test_an_api_that_fails_is_one_line_naming_the_url(
     what: str, answer: Raw, words: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bounded: None
 ) -> None:

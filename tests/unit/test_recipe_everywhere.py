@@ -20,6 +20,7 @@ from tests.unit.test_cli_errors import BASE, _leaves
 from tests.unit.test_recipe import _recipe
 
 runner = CliRunner()
+pytestmark = pytest.mark.slow  # ~60 command runs: CI runs them, `make test-fast` leaves them out
 #: Commands that read --data but need a running Neo4j server.
 NEEDS_SERVER = {"neo4j push"}
 
