@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 BOLT_SCHEMES: tuple[str, ...] = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 #: How long the driver retries a transaction on a passing fault before aieco reports it.
 RETRY_SECONDS = 5.0
+#: Runs more of a write transaction the server refused with a transient error (a deadlock).
+TRANSIENT_RETRIES = 3
 #: What a read returns: the column names and the rows (one list of values per record).
 Rows = tuple[list[str], list[list[Any]]]
 
@@ -123,11 +126,18 @@ class DriverRunner:
 
     def write(self, query: str, params: Mapping[str, Any]) -> None:
         """Run ``query`` in one write transaction."""
-        from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
+        from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired, TransientError
         from neo4j.exceptions import Neo4jError as DbError
 
         try:
-            self._driver.execute_query(query, dict(params), database_=self.settings.database)
+            for attempt in range(TRANSIENT_RETRIES + 1):
+                try:
+                    self._driver.execute_query(query, dict(params), database_=self.settings.database)
+                    break
+                except TransientError:  # e.g. a deadlock between parallel batches outlasting
+                    if attempt == TRANSIENT_RETRIES:  # the driver's own retries; the server
+                        raise  # rolled the transaction back, so the batch is run again
+                    time.sleep(0.5 * 2**attempt)
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise Neo4jConnectionError(
                 f"lost the connection to {self.settings.uri} while writing; "

@@ -114,7 +114,12 @@ def test_an_export_killed_at_any_moment_leaves_the_old_tables_or_the_new(
         assert again.returncode == 0, again.stderr
         assert tables(out) == new
         assert not any(p.name.startswith(STAGE_PREFIX) for p in out.iterdir())  # stale stage removed
-    assert "old" in outcomes  # the faults did land during the write
+    if sig == signal.SIGKILL:
+        assert "old" in outcomes  # the faults did land during the write
+    # Ctrl-C is not asserted to land inside the write: Python handles SIGINT only when the
+    # running C call (pandas rendering a table) returns, so on a fast machine all four may land
+    # after the moves. What is asserted holds wherever it lands: no mix, nothing left behind.
+    # `python -m tests.integration.kill_sweep` measures where the interrupts land.
 
 
 @pytest.mark.slow
