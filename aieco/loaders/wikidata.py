@@ -188,9 +188,7 @@ def wikidata_institution(
     country_id = next((q for q in map(_item, best(claims, "P17") or best(hq_claims, "P17")) if q), None)
     country = known.get(country_id or "", {})
     ror = _text(claims, "P6782")
-    notes = [f"Wikidata https://www.wikidata.org/wiki/{entity['id']}"]
-    if _text(claims, "P10283"):
-        notes.append(f"OpenAlex https://openalex.org/{_text(claims, 'P10283')}")
+    notes = []  # the item's own link and its OpenAlex id have columns: wikidata_id, openalex_id
     founders = [q for q in map(_item, best(claims, "P112")) if q]
     if founders:
         notes.append("founded by " + ", ".join(_label(known[q]) or q if q in known else q for q in founders))
@@ -208,7 +206,7 @@ def wikidata_institution(
         parents=tuple(q for q in map(_item, best(claims, "P749")) if q),
         homepage=_text(claims, "P856"),
         registry="wikidata",
-        note="; ".join(notes),
+        note="; ".join(notes) or None,
         year=_year(claims, "P571"),
         city_coordinates=_coordinates(hq) if hq else None,
         openalex=_text(claims, "P10283"),
