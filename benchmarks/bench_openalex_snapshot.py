@@ -11,7 +11,7 @@ from ``../shared`` when the benchmark runs.
 
 Each contender runs in a fresh process, timed and measured (``VmHWM``, the child's own peak):
 
-* **aieco**: ``graph_from_openalex_snapshot(root, level=…)``, DuckDB engine: the tables, with
+* **aieco**: ``pull_openalex_snapshot(root, level=…)``, DuckDB engine: the tables, with
   every rule (move rule, noise controls, dropped counts, the graph built and validated);
 * **peer**: DuckDB alone on the same files: ``read_ndjson`` with the same columns, the
   affiliations unnested and counted per institution and year (a group-by), its result fetched;
@@ -51,9 +51,9 @@ PEAK = 'peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.st
 
 AIECO = """
 import sys, time
-from aieco.loaders.openalex import graph_from_openalex_snapshot
+from aieco.loaders.openalex import pull_openalex_snapshot
 start = time.perf_counter()
-pull = graph_from_openalex_snapshot(sys.argv[1], with_bundled=False, level=sys.argv[2], engine=sys.argv[3])
+pull = pull_openalex_snapshot(sys.argv[1], with_bundled=False, level=sys.argv[2], engine=sys.argv[3])
 took = time.perf_counter() - start
 {PEAK}
 flows = sum(1 for *_, d in pull.graph.G.edges(data=True) if d["type"] == "TALENT_FLOW")

@@ -53,12 +53,10 @@ def bundled_cases() -> list[tuple[str, dict[str, Any]]]:
 
 def openalex_graph(folder: Path) -> EcosystemGraph:
     """The OpenAlex fixture (AI records) as aieco tables, loaded on top of the bundled data."""
-    from aieco.loaders.openalex import OpenAlexFilters, graph_from_openalex_snapshot
+    from aieco.loaders.openalex import OpenAlexFilters, pull_openalex_snapshot
     from tests.openalex_fixture import write_snapshot
 
-    pull = graph_from_openalex_snapshot(
-        write_snapshot(folder / "snapshot"), filters=OpenAlexFilters(ai_only=True)
-    )
+    pull = pull_openalex_snapshot(write_snapshot(folder / "snapshot"), filters=OpenAlexFilters(ai_only=True))
     pull.write(folder / "tables")
     return aieco.graph_from_bundled(extra=[folder / "tables"])
 

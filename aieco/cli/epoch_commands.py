@@ -38,10 +38,10 @@ def epoch_build(
 
     Example: [bold]aieco epoch build ai_models.zip --table all_ai_models.csv --out epoch/[/bold]
     """
-    from aieco.loaders.epoch import graph_from_epoch
+    from aieco.loaders.epoch import pull_epoch
     from aieco.loaders.pull import PULL_FILES
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
-    pull = graph_from_epoch(path, table=table, with_bundled=resolve)
+    pull = pull_epoch(path, table=table, with_bundled=resolve)
     pull.write(out, force=force)
     report_pull(pull, out)

@@ -103,12 +103,12 @@ def openalex_snapshot(
     Examples: [bold]aieco openalex snapshot ~/openalex --out all/[/bold] ·
     [bold]aieco openalex snapshot ~/openalex --country CN --ai --level Region --out cn/[/bold]
     """
-    from aieco.loaders.openalex import PULL_FILES, OpenAlexFilters, graph_from_openalex_snapshot
+    from aieco.loaders.openalex import PULL_FILES, OpenAlexFilters, pull_openalex_snapshot
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
     filters = OpenAlexFilters(tuple(c.upper() for c in country or ()), from_year, to_year, ai_only=ai)
     with step_progress("reading") as advance:
-        pull = graph_from_openalex_snapshot(
+        pull = pull_openalex_snapshot(
             path,
             filters=filters,
             level=level,
@@ -169,7 +169,7 @@ def openalex_pull(
     Examples: [bold]aieco openalex pull --country CN --from-year 2018 --out cn/[/bold] ·
     [bold]aieco openalex pull --author-filter "last_known_institutions.country_code:jp" --out jp/[/bold]
     """
-    from aieco.loaders.openalex import PULL_FILES, OpenAlexFilters, graph_from_openalex_api
+    from aieco.loaders.openalex import PULL_FILES, OpenAlexFilters, pull_openalex_api
     from aieco.neo4j.server.local import cache_dir
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
@@ -177,7 +177,7 @@ def openalex_pull(
         tuple(c.upper() for c in country or ()), from_year, to_year, ai_only=not all_fields
     )
     with step_progress("asking") as advance:
-        pull = graph_from_openalex_api(
+        pull = pull_openalex_api(
             filters=filters,
             author_filter=author_filter,
             work_filter=work_filter,

@@ -34,10 +34,10 @@ def ror_build(
     Example: [bold]aieco ror build ~/ror/v2.9-ror-data.zip --out ror/[/bold]
     """
     from aieco.loaders.pull import PULL_FILES
-    from aieco.loaders.ror import graph_from_ror
+    from aieco.loaders.ror import pull_ror
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
-    pull = graph_from_ror(list(paths), with_bundled=resolve)
+    pull = pull_ror(list(paths), with_bundled=resolve)
     pull.write(out, force=force)
     report_pull(pull, out)
 
@@ -76,11 +76,11 @@ def ror_query(
     Example: [bold]aieco ror query -q "artificial intelligence" -c CN --out ror-ai/[/bold]
     """
     from aieco.loaders.pull import PULL_FILES
-    from aieco.loaders.ror_api import graph_from_ror_api
+    from aieco.loaders.ror_api import pull_ror_api
     from aieco.neo4j.server.local import cache_dir
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
-    pull = graph_from_ror_api(
+    pull = pull_ror_api(
         query=query,
         countries=country or (),
         types=kind or (),

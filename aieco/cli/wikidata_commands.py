@@ -35,10 +35,10 @@ def wikidata_build(
     Example: [bold]aieco wikidata build Q215017.json Q1808722.json --out wikidata/[/bold]
     """
     from aieco.loaders.pull import PULL_FILES
-    from aieco.loaders.wikidata import graph_from_wikidata
+    from aieco.loaders.wikidata import pull_wikidata
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
-    pull = graph_from_wikidata(list(paths), founders=founders, with_bundled=resolve)
+    pull = pull_wikidata(list(paths), founders=founders, with_bundled=resolve)
     pull.write(out, force=force)
     report_pull(pull, out)
 
@@ -77,11 +77,11 @@ def wikidata_query(
     Example: [bold]aieco wikidata query --country CN --kind company --out cn-companies/[/bold]
     """
     from aieco.loaders.pull import PULL_FILES
-    from aieco.loaders.wikidata_sparql import KINDS, graph_from_wikidata_sparql
+    from aieco.loaders.wikidata_sparql import KINDS, pull_wikidata_sparql
     from aieco.neo4j.server.local import cache_dir
 
     check_writable_folder(out, [*CSV_TABLES, *PULL_FILES], force=force)
-    pull = graph_from_wikidata_sparql(
+    pull = pull_wikidata_sparql(
         country,
         kinds=kind or KINDS,
         subclasses=subclasses,

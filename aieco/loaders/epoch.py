@@ -1,6 +1,6 @@
 """AI models from Epoch AI's "Data on AI Models" (CC BY 4.0: credit "Epoch AI, Data on AI Models").
 
-:func:`graph_from_epoch` reads one of Epoch's tables (a CSV, or the zip Epoch publishes: by
+:func:`pull_epoch` reads one of Epoch's tables (a CSV, or the zip Epoch publishes: by
 default its ``notable_ai_models.csv``) into aieco's rows:
 
 * each model an ``AIModel`` (``date`` its publication date, ``description`` its domain and
@@ -42,12 +42,12 @@ from aieco.loaders.geocode import country_names
 from aieco.loaders.openalex_model import Institution
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
-from aieco.loaders.pull import Pull
+from aieco.loaders.pull import Pull, graph_of
 from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EPOCH_CREDIT", "graph_from_epoch", "split_cell"]
+__all__ = ["EPOCH_CREDIT", "graph_from_epoch", "pull_epoch", "split_cell"]
 
 EPOCH_CREDIT = 'Epoch AI, "Data on AI Models". Published online at epoch.ai. Retrieved from https://epoch.ai/data/ai-models.'
 EPOCH_DROP_UNITS = {"row without a model name": "rows", "model named twice": "rows"}
@@ -122,9 +122,7 @@ def iter_epoch(
         yield reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}
 
 
-def graph_from_epoch(
-    path: str | Path, *, table: str = "notable_ai_models.csv", with_bundled: bool = True
-) -> Pull:
+def pull_epoch(path: str | Path, *, table: str = "notable_ai_models.csv", with_bundled: bool = True) -> Pull:
     """AI models and their developers from an Epoch AI table (see the module docstring)."""
     from aieco.loaders.bundled import graph_from_bundled
 
@@ -255,3 +253,7 @@ def _entity_of(rows: dict[str, list[dict[str, Any]]], acc: Accumulator, key: str
         return key[1:]
     inst = acc.institutions.get(key)
     return f"{inst.registry}-{inst.id.lower()}" if inst else None
+
+
+#: The graph of :func:`pull_epoch` (its report under ``G.graph``).
+graph_from_epoch = graph_of(pull_epoch)

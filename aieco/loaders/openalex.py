@@ -2,12 +2,13 @@
 
 Two inputs give the same tables for the same records:
 
-* :func:`graph_from_openalex_snapshot` streams the free bulk snapshot
-  (``data/<entity>/updated_date=…/part_*.gz``, gzip JSON Lines) in bounded memory;
-* :func:`graph_from_openalex_api` asks the REST API through :mod:`aieco.loaders.http` (cursor
-  paging with guards, retries on 429/5xx, timeouts, an on-disk cache so a re-run sends no
-  request; ``OPENALEX_API_KEY``, ``OPENALEX_MAILTO`` and a mirror's base URL
-  ``AIECO_OPENALEX_URL`` from the environment).
+* :func:`pull_openalex_snapshot` (its graph: :func:`graph_from_openalex_snapshot`) streams the
+  free bulk snapshot (``data/<entity>/updated_date=…/part_*.gz``, gzip JSON Lines) in bounded
+  memory;
+* :func:`pull_openalex_api` (:func:`graph_from_openalex_api`) asks the REST API through
+  :mod:`aieco.loaders.http` (cursor paging with guards, retries on 429/5xx, timeouts, an
+  on-disk cache so a re-run sends no request; ``OPENALEX_API_KEY``, ``OPENALEX_MAILTO`` and a mirror's
+  base URL ``AIECO_OPENALEX_URL`` from the environment).
 
 Both apply the same :class:`~aieco.loaders.openalex_tables.OpenAlexFilters` to every record.
 The flow rule is in :mod:`aieco.loaders.openalex_model`. Nothing is returned unless every
@@ -24,12 +25,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aieco.errors import DataValidationError, InvalidArgumentError, Problem
-from aieco.loaders.openalex_api import OpenAlexClient, check_filter, graph_from_openalex_api
+from aieco.loaders.openalex_api import (
+    OpenAlexClient,
+    check_filter,
+    graph_from_openalex_api,
+    pull_openalex_api,
+)
 from aieco.loaders.openalex_model import FlowLevel, NoiseRule
 from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
 from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
-from aieco.loaders.pull import PULL_FILES
+from aieco.loaders.pull import PULL_FILES, graph_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +48,11 @@ __all__ = [
     "check_filter",
     "graph_from_openalex_api",
     "graph_from_openalex_snapshot",
+    "pull_openalex_api",
+    "pull_openalex_snapshot",
 ]
 
-#: How a snapshot's authors and works are read (see :func:`graph_from_openalex_snapshot`).
+#: How a snapshot's authors and works are read (see :func:`pull_openalex_snapshot`).
 SnapshotEngine = Literal["auto", "duckdb", "python"]
 
 
@@ -105,7 +113,7 @@ def iter_snapshot(root: str | Path, entity: str) -> Iterator[tuple[Path, int, di
             ) from exc
 
 
-def graph_from_openalex_snapshot(
+def pull_openalex_snapshot(
     root: str | Path,
     *,
     filters: OpenAlexFilters | None = None,
@@ -185,7 +193,7 @@ def graph_from_openalex_snapshot(
         ) as exc:
             # a record of the wrong shape: the strict reader names its file, line and field
             logger.info("DuckDB could not read %s (%s); reading it again record by record", root, exc)
-            return graph_from_openalex_snapshot(
+            return pull_openalex_snapshot(
                 root,
                 filters=filters,
                 level=level,
@@ -204,3 +212,7 @@ def graph_from_openalex_snapshot(
             if progress and n % 1000 == 0:
                 progress(entity, n, 0)
     return finish(acc, source)
+
+
+#: The graph of :func:`pull_openalex_snapshot` (its report under ``G.graph``).
+graph_from_openalex_snapshot = graph_of(pull_openalex_snapshot)

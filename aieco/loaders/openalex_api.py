@@ -1,5 +1,5 @@
 """The OpenAlex REST API: a client on :mod:`aieco.loaders.http` (cursor paging with guards,
-batched id look-ups, the API key as a header) and :func:`graph_from_openalex_api`."""
+batched id look-ups, the API key as a header) and :func:`pull_openalex_api`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from aieco.loaders.openalex_model import FlowLevel, NoiseRule, short_id, work_in
 from aieco.loaders.openalex_pull import OpenAlexPull, Progress, finish, new_accumulator
 from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import OpenAlexFilters, pull_source
+from aieco.loaders.pull import graph_of
 
 DEFAULT_API_URL = "https://api.openalex.org"
 #: At most this many ids in one ``filter=openalex:a|b|…`` request (the API's limit on OR values).
@@ -120,7 +121,7 @@ def _page_parts(page: Any, url: str) -> tuple[list[dict[str, Any]], Mapping[str,
     return records, meta or {}
 
 
-def graph_from_openalex_api(
+def pull_openalex_api(
     *,
     filters: OpenAlexFilters | None = None,
     author_filter: str | None = None,
@@ -223,3 +224,7 @@ def work_institutions_of(works: Iterable[Mapping[str, Any]]) -> set[str]:
     for w in works:
         out |= work_institutions(w)[0]
     return out
+
+
+#: The graph of :func:`pull_openalex_api` (its report under ``G.graph``).
+graph_from_openalex_api = graph_of(pull_openalex_api)

@@ -3,10 +3,11 @@ loaders' one row validation (the record models) and the one graph builder."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 from aieco.atomic import check_writable_folder, file_set, write_text
 from aieco.errors import Problem
@@ -21,6 +22,8 @@ from aieco.loaders.files import add_row
 Rows = dict[str, list[dict[str, Any]]]
 #: The files a pull writes beside the four tables.
 PULL_FILES = ("merges.tsv", "dropped.tsv")
+
+_P = ParamSpec("_P")
 
 
 @dataclass
@@ -73,7 +76,13 @@ class Pull:
         """The pull of these rows: the graph they validate into (its ``G.graph[about]`` holding
         what was read, dropped and merged, and ``report``), and the resolver's near-merges."""
         graph = rows_to_graph(rows, str(source["url"]), name=name)
-        graph.G.graph[about] = {"read": dict(read), "dropped": dict(dropped), "merges": len(merges), **report}
+        graph.G.graph[about] = {
+            "read": dict(read),
+            "dropped": dict(dropped),
+            "examples": {k: list(v) for k, v in examples.items()},
+            "merges": len(merges),
+            **report,
+        }
         return cls(
             graph,
             merges,
@@ -117,6 +126,28 @@ class Pull:
             written.append(write_text(Path(out_dir) / "merges.tsv", "\n".join(lines) + "\n", force=force))
             written.append(write_text(Path(out_dir) / "dropped.tsv", self.dropped_tsv(), force=force))
         return written
+
+
+def graph_of(pull: Callable[_P, Pull]) -> Callable[_P, EcosystemGraph]:
+    """The ``graph_from_<source>`` of a ``pull_<source>``: the same arguments, the graph returned.
+
+    The pull's report — what was read, what was left out by reason (with examples), how many
+    records merged into bundled entities — is on the graph, under ``G.graph[<source>]``, as OSMnx
+    keeps a query's provenance on its graph. ``pull_<source>`` returns the whole
+    :class:`Pull` (the merges themselves, and :meth:`Pull.write` for the six files).
+    """
+    name = pull.__name__.replace("pull_", "graph_from_", 1)
+
+    @functools.wraps(pull)
+    def graph_from(*args: _P.args, **kwargs: _P.kwargs) -> EcosystemGraph:
+        return pull(*args, **kwargs).graph
+
+    graph_from.__name__ = graph_from.__qualname__ = name
+    graph_from.__doc__ = (
+        f"The graph of :func:`{pull.__module__}.{pull.__name__}` (same arguments), its pull "
+        "report under ``G.graph``; see :func:`aieco.loaders.pull.graph_of`."
+    )
+    return graph_from
 
 
 def unsettled(resolver: Any) -> list[tuple[str, str, str]]:

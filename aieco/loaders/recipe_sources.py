@@ -26,17 +26,17 @@ def source_graph(
 
         return graph_from_files(paths), []
     if spec.kind == "ror":
-        from aieco.loaders.ror import graph_from_ror
+        from aieco.loaders.ror import pull_ror
 
-        pull: Any = graph_from_ror(list(paths))
+        pull: Any = pull_ror(list(paths))
     elif spec.kind == "ror-api":
         from aieco.loaders.ror_api import RorAnswer, pull_from_answer
 
         pull = pull_from_answer(RorAnswer.from_json(answer, origin), origin=origin)
     elif spec.kind == "wikidata":
-        from aieco.loaders.wikidata import graph_from_wikidata
+        from aieco.loaders.wikidata import pull_wikidata
 
-        pull = graph_from_wikidata(list(paths), founders=spec.founders)
+        pull = pull_wikidata(list(paths), founders=spec.founders)
     elif spec.kind == "wikidata-query":
         from aieco.loaders.wikidata_sparql import pull_from_results, query_title
 
@@ -44,11 +44,11 @@ def source_graph(
         title = query_title(", ".join(spec.countries), spec.kinds, spec.industry)
         pull = pull_from_results(payload, str(payload.get("url")), title=title, founders=spec.founders)
     elif spec.kind == "epoch":
-        from aieco.loaders.epoch import graph_from_epoch
+        from aieco.loaders.epoch import pull_epoch
 
-        pull = graph_from_epoch(paths[0], table=spec.table)
+        pull = pull_epoch(paths[0], table=spec.table)
     else:
-        from aieco.loaders.openalex import graph_from_openalex_snapshot
+        from aieco.loaders.openalex import pull_openalex_snapshot
         from aieco.loaders.openalex_tables import OpenAlexFilters
 
         filters = OpenAlexFilters(
@@ -57,7 +57,7 @@ def source_graph(
             to_year=spec.to_year,
             ai_only=spec.ai,
         )
-        pull = graph_from_openalex_snapshot(paths[0], filters=filters, level=spec.level)
+        pull = pull_openalex_snapshot(paths[0], filters=filters, level=spec.level)
     merges = [[spec.kind, m.openalex, m.name, m.bundled, m.by] for m in pull.merges]
     merges += [[spec.kind, "", name, candidates, why] for name, candidates, why in pull.unsettled]
     return pull.graph, merges

@@ -1,6 +1,6 @@
 """Research organisations from ROR, the Research Organization Registry (CC0).
 
-:func:`graph_from_ror` reads ROR records — the data dump (a zip holding one JSON array, or that
+:func:`pull_ror` reads ROR records — the data dump (a zip holding one JSON array, or that
 JSON file), single records (the body of ``GET https://api.ror.org/v2/organizations/{id}``) or
 folders of them — in schema v2 and v1, and builds organisations with their places through the
 same pieces as the OpenAlex loader: the institution model and its typing rule, the resolver of
@@ -48,12 +48,12 @@ from aieco.loaders.openalex_model import INSTITUTION_TYPES, Institution, short_i
 from aieco.loaders.openalex_rows import build_rows
 from aieco.loaders.openalex_shapes import RecordError
 from aieco.loaders.openalex_tables import Accumulator, OpenAlexFilters, pull_source
-from aieco.loaders.pull import Pull
+from aieco.loaders.pull import Pull, graph_of
 from aieco.loaders.resolve import Resolver
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ROR_DROP_UNITS", "graph_from_ror", "pull_from_records", "ror_institution"]
+__all__ = ["ROR_DROP_UNITS", "graph_from_ror", "pull_from_records", "pull_ror", "ror_institution"]
 
 #: What each reason of a ROR pull's ``dropped`` counts.
 ROR_DROP_UNITS = {
@@ -218,7 +218,7 @@ def _records(origin: str, data: bytes) -> Iterator[tuple[str, int, dict[str, Any
         yield origin, i, item
 
 
-def graph_from_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pull:
+def pull_ror(paths: list[str | Path], *, with_bundled: bool = True) -> Pull:
     """Organisations and their places from ROR records (see the module docstring)."""
     first = Path(paths[0]).resolve() if paths else Path(".")
     return pull_from_records(
@@ -323,3 +323,7 @@ def registry_pull(
         id_column=id_column,
         resolver=resolver,
     )
+
+
+#: The graph of :func:`pull_ror` (its report under ``G.graph``).
+graph_from_ror = graph_of(pull_ror)

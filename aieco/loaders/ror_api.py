@@ -28,11 +28,19 @@ from typing import Any
 from aieco.config import env as setting
 from aieco.errors import DataValidationError, InvalidArgumentError, NotFoundError, OpenDataError, Problem
 from aieco.loaders.openalex_model import short_id
-from aieco.loaders.pull import Pull
+from aieco.loaders.pull import Pull, graph_of
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ROR_API", "RorAnswer", "fetch_ror", "graph_from_ror_api", "pull_from_answer", "ror_search_params"]
+__all__ = [
+    "ROR_API",
+    "RorAnswer",
+    "fetch_ror",
+    "graph_from_ror_api",
+    "pull_from_answer",
+    "pull_ror_api",
+    "ror_search_params",
+]
 
 #: ROR's REST API, version 2.
 ROR_API = "https://api.ror.org/v2"
@@ -223,7 +231,7 @@ def pull_from_answer(answer: RorAnswer, *, with_bundled: bool = True, origin: st
     )
 
 
-def graph_from_ror_api(
+def pull_ror_api(
     *,
     query: str | None = None,
     countries: Iterable[str] = (),
@@ -238,3 +246,7 @@ def graph_from_ror_api(
         query=query, countries=countries, types=types, ids=ids, parents=parents, cache_dir=cache_dir
     )
     return pull_from_answer(answer, with_bundled=with_bundled)
+
+
+#: The graph of :func:`pull_ror_api` (its report under ``G.graph``).
+graph_from_ror_api = graph_of(pull_ror_api)

@@ -1,6 +1,6 @@
 """Companies, labs, universities and agencies from Wikidata (CC0) entity JSON.
 
-:func:`graph_from_wikidata` reads Wikidata's entity JSON in the forms it is published in — one
+:func:`pull_wikidata` reads Wikidata's entity JSON in the forms it is published in — one
 entity (``Special:EntityData/Q….json``), a ``wbgetentities`` answer, or the JSON dump, one entity
 per line (gzip or not) — and builds the organisations among them through the same pieces as the
 ROR and OpenAlex loaders: the institution model and its typing rule, the resolver of bundled
@@ -51,7 +51,7 @@ from aieco.errors import DataValidationError, Problem
 from aieco.loaders.files import check_readable
 from aieco.loaders.openalex_model import Institution, names_by_language
 from aieco.loaders.openalex_shapes import RecordError
-from aieco.loaders.pull import Pull
+from aieco.loaders.pull import Pull, graph_of
 from aieco.loaders.ror import registry_accumulator, registry_pull
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ __all__ = [
     "best",
     "graph_from_wikidata",
     "pull_from_entities",
+    "pull_wikidata",
     "wikidata_institution",
 ]
 
@@ -298,9 +299,7 @@ def _document(file: str, text: str) -> Iterator[tuple[str, int, dict[str, Any]]]
         yield file, n, entity
 
 
-def graph_from_wikidata(
-    paths: list[str | Path], *, founders: bool = False, with_bundled: bool = True
-) -> Pull:
+def pull_wikidata(paths: list[str | Path], *, founders: bool = False, with_bundled: bool = True) -> Pull:
     """Organisations and their places from Wikidata entity JSON (see the module docstring);
     ``founders``: also each founder (P112) whose item is read and is a human, as a Person who
     FOUNDED the organisation."""
@@ -359,3 +358,7 @@ def pull_from_entities(
     return registry_pull(
         acc, source, name=title, about="wikidata", units=WIKIDATA_DROP_UNITS, id_column="wikidata_id"
     )
+
+
+#: The graph of :func:`pull_wikidata` (its report under ``G.graph``).
+graph_from_wikidata = graph_of(pull_wikidata)

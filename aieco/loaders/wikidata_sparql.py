@@ -21,7 +21,7 @@ from typing import Any
 
 from aieco.config import env as setting
 from aieco.errors import DataValidationError, InvalidArgumentError, OpenDataError, Problem
-from aieco.loaders.pull import Pull
+from aieco.loaders.pull import Pull, graph_of
 from aieco.loaders.wikidata import ORGANISATION_CLASSES, pull_from_entities
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "fetch_sparql",
     "graph_from_wikidata_sparql",
     "pull_from_results",
+    "pull_wikidata_sparql",
     "sparql_query",
 ]
 
@@ -122,7 +123,7 @@ def fetch_sparql(
     return {"head": {"vars": []}, "results": {"bindings": bindings}}, f"{url}?{urlencode({'query': query})}"
 
 
-def graph_from_wikidata_sparql(
+def pull_wikidata_sparql(
     country: str,
     *,
     kinds: Iterable[str] = KINDS,
@@ -256,3 +257,7 @@ def entities_from_results(file: str, payload: Mapping[str, Any]) -> Iterator[tup
             entity(founder)["claims"].setdefault("P31", [_snak("item", "Q5")])
     for n, found in enumerate(made.values(), start=1):
         yield file, n, found
+
+
+#: The graph of :func:`pull_wikidata_sparql` (its report under ``G.graph``).
+graph_from_wikidata_sparql = graph_of(pull_wikidata_sparql)

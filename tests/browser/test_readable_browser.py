@@ -12,7 +12,7 @@ import pytest
 
 import aieco
 from aieco.graph.ecosystem import EcosystemGraph
-from aieco.loaders.openalex import graph_from_openalex_snapshot
+from aieco.loaders.openalex import pull_openalex_snapshot
 from aieco.queries import run_query
 from aieco.viz import build_view, overview, sankey
 from aieco.viz.dashboard import DEMO_VIEWS, write_demo
@@ -33,7 +33,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, bundled: EcosystemGraph) -> 
     found["synthetic-1k"] = overview(aieco.graph_from_synthetic(1000, seed=1)).write(
         out / "synthetic-1k.html"
     )
-    example = graph_from_openalex_snapshot(EXAMPLE).graph
+    example = pull_openalex_snapshot(EXAMPLE).graph
     found["talent-openalex"] = build_view(example, "talent").write(out / "talent-openalex.html")
     return found
 
@@ -220,7 +220,7 @@ def test_the_flow_map_of_real_openalex_records(realdata: Path, tmp_path: Path, m
 
     institutions = json.loads((realdata / RAG / "institutions_sample.json").read_text(encoding="utf-8"))
     root = _snapshot(tmp_path / "snap", list(_authors(realdata).values()), institutions)
-    pull = graph_from_openalex_snapshot(root, level="Country")
+    pull = pull_openalex_snapshot(root, level="Country")
     pull.write(tmp_path / "pull")
     by_country = aieco.graph_from_bundled(extra=[tmp_path / "pull"])  # the bundled cities give positions
     net = build_view(by_country, "geo")
@@ -294,7 +294,7 @@ def test_the_sankey_bands_are_as_wide_as_their_researchers(
 
     institutions = json.loads((realdata / RAG / "institutions_sample.json").read_text(encoding="utf-8"))
     root = _snapshot(tmp_path / "snap", list(_authors(realdata).values()), institutions)
-    graph = graph_from_openalex_snapshot(root).graph
+    graph = pull_openalex_snapshot(root).graph
     drawn = sankey(graph, level="Country", top=25)
     target = drawn.write(tmp_path / "sankey.html")
     page = measured_page
@@ -317,7 +317,7 @@ def test_the_sankey_bands_are_as_wide_as_their_researchers(
 
 
 def test_the_sankey_of_the_example_snapshot(tmp_path: Path, measured_page: Any) -> None:
-    graph = graph_from_openalex_snapshot(EXAMPLE).graph
+    graph = pull_openalex_snapshot(EXAMPLE).graph
     target = sankey(graph, level="City").write(tmp_path / "sankey.html")
     bands = _sankey_page(measured_page, target, 1200)
     # Hefei → Shanghai and Beijing → the Bay Area: hand-read from the example's four authors

@@ -101,7 +101,7 @@ def real_openalex(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> E
     import gzip
     import json
 
-    from aieco.loaders.openalex import graph_from_openalex_snapshot
+    from aieco.loaders.openalex import pull_openalex_snapshot
 
     sample = realdata / "openalex/raw/Justin21523__openalex-research-rag/data/sample"
     root = tmp_path_factory.mktemp("real")
@@ -111,7 +111,7 @@ def real_openalex(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> E
         records = json.loads((sample / f"{entity}_sample.json").read_text(encoding="utf-8"))
         with gzip.open(folder / "part_000.gz", "wt", encoding="utf-8") as fh:
             fh.writelines(json.dumps(r) + "\n" for r in records)
-    graph_from_openalex_snapshot(root / "snapshot").write(root / "tables")
+    pull_openalex_snapshot(root / "snapshot").write(root / "tables")
     return aieco.graph_from_bundled(extra=[root / "tables"])
 
 

@@ -13,7 +13,7 @@ import aieco
 from aieco.cli import app
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.schema import ORG_TYPES
-from aieco.loaders.openalex import graph_from_openalex_snapshot
+from aieco.loaders.openalex import pull_openalex_snapshot
 from aieco.metrics.indicators import place_indicators
 from aieco.report.ecosystem_report import build_ecosystem_report
 
@@ -68,7 +68,7 @@ def test_on_openalex_records_the_flow_tables_fill(realdata: Path, tmp_path: Path
     from tests.unit.test_openalex_real import RAG, _authors, _snapshot
 
     institutions = json.loads((realdata / RAG / "institutions_sample.json").read_text(encoding="utf-8"))
-    pull = graph_from_openalex_snapshot(_snapshot(tmp_path, list(_authors(realdata).values()), institutions))
+    pull = pull_openalex_snapshot(_snapshot(tmp_path, list(_authors(realdata).values()), institutions))
     pull.write(tmp_path / "tables")
     eg = aieco.graph_from_bundled(extra=[tmp_path / "tables"])
     report = build_ecosystem_report(eg, level="Country", draws=100, burst_s=1.5, burst_gamma=0.5)
@@ -105,7 +105,7 @@ def test_the_command_writes_the_report(tmp_path: Path) -> None:
 
 
 def test_on_the_example_snapshot(tmp_path: Path) -> None:
-    pull = graph_from_openalex_snapshot(EXAMPLE)
+    pull = pull_openalex_snapshot(EXAMPLE)
     pull.write(tmp_path / "tables")
     eg = aieco.graph_from_bundled(extra=[tmp_path / "tables"])
     report = build_ecosystem_report(eg, level="Country", draws=50)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from aieco.cli import app
 from aieco.loaders import graph_from_files
-from aieco.loaders.epoch import EPOCH_CREDIT, graph_from_epoch
+from aieco.loaders.epoch import EPOCH_CREDIT, pull_epoch
 
 ZIP = "epoch/raw/georgetown-cset__aixbiodata/data/ai_models.zip"
 JULY = "epoch/raw/spragada4__ai-energy-explorer/data/raw/notable_ai_models.csv"
@@ -20,7 +20,7 @@ JULY = "epoch/raw/spragada4__ai-energy-explorer/data/raw/notable_ai_models.csv"
 
 @pytest.fixture(scope="module")
 def pull(realdata: Path) -> Any:
-    return graph_from_epoch(realdata / ZIP)
+    return pull_epoch(realdata / ZIP)
 
 
 def _developers(G: Any, model: str) -> set[str]:

@@ -18,8 +18,8 @@ from aieco.errors import DataValidationError, InvalidArgumentError
 from aieco.loaders.openalex import (
     OpenAlexFilters,
     check_filter,
-    graph_from_openalex_api,
-    graph_from_openalex_snapshot,
+    pull_openalex_api,
+    pull_openalex_snapshot,
 )
 from aieco.loaders.openalex_model import Career, Institution
 from aieco.loaders.resolve import Resolver
@@ -68,7 +68,7 @@ def test_leaving_two_for_one_is_one_move_per_corridor_and_one_between_places() -
 
 # ---- the snapshot fixture, at three levels ------------------------------------------------
 def test_institution_level_flows(snapshot: Path) -> None:
-    pull = graph_from_openalex_snapshot(snapshot, filters=AI)
+    pull = pull_openalex_snapshot(snapshot, filters=AI)
     # A1 Tsinghua→Stanford 2019; A2 SJTU→Google 2019 and back 2021 (2020 without affiliation);
     # A3's joint appointment moves nothing; A4 leaves iFLYTEK for SJTU in 2020 (Tsinghua was dropped
     # in 2019 without anyone joined); A5 is not AI; A6 leaves an institution of a type aieco cannot
@@ -89,9 +89,9 @@ def test_institution_level_flows(snapshot: Path) -> None:
 
 
 def test_country_and_city_level_flows(snapshot: Path) -> None:
-    country = graph_from_openalex_snapshot(snapshot, filters=AI, level="Country")
+    country = pull_openalex_snapshot(snapshot, filters=AI, level="Country")
     assert flows(country) == {("china", "usa", 2, 2019), ("usa", "china", 1, 2021)}  # A1 and A2; A2 back
-    city = graph_from_openalex_snapshot(snapshot, filters=AI, level="City")
+    city = pull_openalex_snapshot(snapshot, filters=AI, level="City")
     assert flows(city) == {
         ("beijing", "geonames-5398563", 1, 2019),  # Beijing → Stanford, CA (not a bundled city)
         ("shanghai", "geonames-5375480", 1, 2019),  # Shanghai → Mountain View
@@ -105,12 +105,12 @@ def test_country_and_city_level_flows(snapshot: Path) -> None:
 
 
 def test_filters_change_what_counts(snapshot: Path) -> None:
-    everything = graph_from_openalex_snapshot(snapshot)
+    everything = pull_openalex_snapshot(snapshot)
     assert (TSINGHUA, STANFORD, 2, 2019) in flows(everything)  # A5 (not AI) joins A1
-    us = graph_from_openalex_snapshot(snapshot, filters=OpenAlexFilters(countries=("US",), ai_only=True))
+    us = pull_openalex_snapshot(snapshot, filters=OpenAlexFilters(countries=("US",), ai_only=True))
     assert ("iflytek", "sjtu", 1, 2020) not in flows(us)  # A4 never had a US affiliation
     assert (TSINGHUA, MSRA, 1, 2020) not in flows(us)  # nor had A7
-    early = graph_from_openalex_snapshot(snapshot, filters=OpenAlexFilters(to_year=2019, ai_only=True))
+    early = pull_openalex_snapshot(snapshot, filters=OpenAlexFilters(to_year=2019, ai_only=True))
     assert flows(early) == {
         ("beijing", TSINGHUA, 1, 2018),
         (TSINGHUA, STANFORD, 1, 2019),
@@ -119,7 +119,7 @@ def test_filters_change_what_counts(snapshot: Path) -> None:
 
 
 def test_collaborations_and_works_counts(snapshot: Path) -> None:
-    G = graph_from_openalex_snapshot(snapshot, filters=AI).graph.G
+    G = pull_openalex_snapshot(snapshot, filters=AI).graph.G
     collab = {
         (u, v, int(d["count"]), d["year"])
         for u, v, d in G.edges(data=True)
@@ -143,7 +143,7 @@ def test_collaborations_and_works_counts(snapshot: Path) -> None:
 
 
 def test_every_row_cites_the_pull(snapshot: Path) -> None:
-    G = graph_from_openalex_snapshot(snapshot, filters=AI).graph.G
+    G = pull_openalex_snapshot(snapshot, filters=AI).graph.G
     pulls = [n for n, a in G.nodes(data=True) if a["type"] == "Source" and n.startswith("openalex-")]
     assert len(pulls) == 1
     src = G.nodes[pulls[0]]
@@ -157,7 +157,7 @@ def test_every_row_cites_the_pull(snapshot: Path) -> None:
 
 # ---- merges ----------------------------------------------------------------------------
 def test_merges_with_the_bundled_data_across_scripts(snapshot: Path) -> None:
-    pull = graph_from_openalex_snapshot(snapshot, filters=AI)
+    pull = pull_openalex_snapshot(snapshot, filters=AI)
     by = {m.bundled: m.by for m in pull.merges}
     assert by["iflytek"] == "name 'iFLYTEK'"  # OpenAlex says "iFLYTEK (China)": without its country
     assert by["sjtu"] == "name 'Shanghai Jiao Tong University'"
@@ -212,7 +212,7 @@ def test_the_talent_view_draws_counts_between_countries(snapshot: Path, tmp_path
 def test_a_malformed_line_names_file_and_line(tmp_path: Path) -> None:
     root = write_snapshot(tmp_path, extra_lines={"authors": ['{"id": "https://openalex.org/A1", oops']})
     with pytest.raises(DataValidationError) as info:
-        graph_from_openalex_snapshot(root)
+        pull_openalex_snapshot(root)
     problem = info.value.problems[0]
     assert problem.file.endswith("authors/updated_date=2026-11-01/part_000.gz")
     assert problem.row == 8  # seven fixture authors, then the bad line
@@ -223,7 +223,7 @@ def test_an_institution_without_a_name_is_an_error(tmp_path: Path) -> None:
         tmp_path, extra_lines={"institutions": ['{"id": "https://openalex.org/I5", "type": "education"}']}
     )
     with pytest.raises(DataValidationError, match="display_name"):
-        graph_from_openalex_snapshot(root)
+        pull_openalex_snapshot(root)
 
 
 def test_an_institution_without_geo_is_kept_unplaced(tmp_path: Path) -> None:
@@ -239,7 +239,7 @@ def test_an_institution_without_geo_is_kept_unplaced(tmp_path: Path) -> None:
         ],
     }
     root = write_snapshot(tmp_path, extra_lines={"authors": [json.dumps(nomad)]})
-    G = graph_from_openalex_snapshot(root).graph.G
+    G = pull_openalex_snapshot(root).graph.G
     assert ("openalex-i4200000002", TSINGHUA) in {
         (u, v) for u, v, d in G.edges(data=True) if d["type"] == "TALENT_FLOW"
     }
@@ -250,7 +250,7 @@ def test_a_corrupt_gzip_is_one_error(tmp_path: Path) -> None:
     root = write_snapshot(tmp_path)
     (root / "data" / "works" / "updated_date=2026-11-01" / "part_000.gz").write_bytes(b"not gzip at all")
     with pytest.raises(DataValidationError, match="cannot read gzip JSON Lines"):
-        graph_from_openalex_snapshot(root)
+        pull_openalex_snapshot(root)
 
 
 def test_the_committed_example_is_the_fixture(snapshot: Path) -> None:
@@ -277,11 +277,11 @@ def test_the_api_gives_the_snapshots_answer_and_a_rerun_costs_nothing(
         monkeypatch.setenv("AIECO_OPENALEX_URL", url)
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
         monkeypatch.setenv("OPENALEX_MAILTO", "analyst@example.org")
-        first = graph_from_openalex_api(filters=AI, cache_dir=tmp_path / "cache")
+        first = pull_openalex_api(filters=AI, cache_dir=tmp_path / "cache")
         sent = list(mirror.requests)
-        again = graph_from_openalex_api(filters=AI, cache_dir=tmp_path / "cache")
+        again = pull_openalex_api(filters=AI, cache_dir=tmp_path / "cache")
         assert mirror.requests == sent  # the re-run was served from the cache
-    from_snapshot = graph_from_openalex_snapshot(snapshot, filters=AI)
+    from_snapshot = pull_openalex_snapshot(snapshot, filters=AI)
     assert flows(first) == flows(from_snapshot) == flows(again)
     assert sent[0] == sent[1]  # the 429 was retried
     assert sum(r.startswith("/authors") for r in sent) == 5  # 7 authors, 2 a page, plus the retried first
@@ -297,7 +297,7 @@ def test_the_api_gives_the_snapshots_answer_and_a_rerun_costs_nothing(
 def test_the_geographic_view_draws_flows_between_located_cities(snapshot: Path, tmp_path: Path) -> None:
     from aieco.viz import build_view
 
-    pull = graph_from_openalex_snapshot(snapshot, filters=AI, level="City")
+    pull = pull_openalex_snapshot(snapshot, filters=AI, level="City")
     pull.write(tmp_path / "t")
     net = build_view(aieco.graph_from_bundled(extra=[tmp_path / "t"]), "geo")
     # the flow map: one arrow a corridor and year, between the two cities' own positions
@@ -312,9 +312,9 @@ def test_the_geographic_view_draws_flows_between_located_cities(snapshot: Path, 
 
 
 def test_researchers_are_people_only_when_asked(snapshot: Path) -> None:
-    plain = graph_from_openalex_snapshot(snapshot, filters=AI).graph.G
+    plain = pull_openalex_snapshot(snapshot, filters=AI).graph.G
     assert not [n for n, t in plain.nodes(data="type") if t == "Person"]
-    G = graph_from_openalex_snapshot(snapshot, filters=AI, with_people=True).graph.G
+    G = pull_openalex_snapshot(snapshot, filters=AI, with_people=True).graph.G
     assert len([n for n, t in G.nodes(data="type") if t == "Person"]) == 6  # the AI authors
     works_at = {
         (v, d["period_start"], d["period_end"]) for u, v, d in G.out_edges("openalex-a5000000001", data=True)

@@ -20,8 +20,8 @@ from aieco.loaders.http import Http, HttpSettings, NotFoundError, OpenDataError
 from aieco.loaders.openalex import (
     OpenAlexClient,
     OpenAlexFilters,
-    graph_from_openalex_api,
-    graph_from_openalex_snapshot,
+    pull_openalex_api,
+    pull_openalex_snapshot,
 )
 from tests.openalex_mirror import serve
 
@@ -155,7 +155,7 @@ def test_an_institution_the_api_lacks_is_a_counted_skip(tmp_path: Path) -> None:
 
         os.environ["AIECO_OPENALEX_URL"] = url
         try:
-            pull = graph_from_openalex_api(filters=OpenAlexFilters(), with_bundled=False)
+            pull = pull_openalex_api(filters=OpenAlexFilters(), with_bundled=False)
         finally:
             del os.environ["AIECO_OPENALEX_URL"]
     assert pull.dropped["institution the API does not have (404)"] == 2
@@ -183,8 +183,8 @@ def test_the_api_gives_the_snapshots_answer_on_real_records(
     with serve(tmp_path, data) as (url, cert, _):
         monkeypatch.setenv("AIECO_OPENALEX_URL", url)
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
-        api = graph_from_openalex_api(filters=ai, level="Country")
-    snapshot = graph_from_openalex_snapshot(root, filters=ai, level="Country")
+        api = pull_openalex_api(filters=ai, level="Country")
+    snapshot = pull_openalex_snapshot(root, filters=ai, level="Country")
 
     def flows(pull: Any) -> set[tuple[str, str, int, int]]:
         G = pull.graph.G

@@ -20,7 +20,7 @@ import pytest
 
 from aieco.errors import DataValidationError
 from aieco.loaders import graph_from_files
-from aieco.loaders.openalex import OpenAlexFilters, graph_from_openalex_snapshot
+from aieco.loaders.openalex import OpenAlexFilters, pull_openalex_snapshot
 from aieco.queries import run_query
 
 RAG = "openalex/raw/Justin21523__openalex-research-rag/data/sample"
@@ -201,8 +201,8 @@ def test_moves_are_those_a_hand_reading_gives(
 ) -> None:
     root = _snapshot(tmp_path, [authors[author]])
     institution, country = HAND[author]
-    assert _moves(graph_from_openalex_snapshot(root, with_bundled=False, engine=engine)) == institution
-    by_country = graph_from_openalex_snapshot(root, with_bundled=False, level="Country", engine=engine)
+    assert _moves(pull_openalex_snapshot(root, with_bundled=False, engine=engine)) == institution
+    by_country = pull_openalex_snapshot(root, with_bundled=False, level="Country", engine=engine)
     assert _moves(by_country) == country
 
 
@@ -211,9 +211,7 @@ def test_a_funder_typed_university_invents_no_move(
 ) -> None:
     # the old rule dropped the four "funder" universities, joining Florida College (2008) to
     # Impact (2013): two moves in a year he stayed at UNC
-    moves = _moves(
-        graph_from_openalex_snapshot(_snapshot(tmp_path, [authors["A5023888391"]]), with_bundled=False)
-    )
+    moves = _moves(pull_openalex_snapshot(_snapshot(tmp_path, [authors["A5023888391"]]), with_bundled=False))
     assert not {m for m in moves if m[2] == 2013}
     assert ("I94062374", "I114027177", 2010) in moves
 
@@ -227,7 +225,7 @@ def test_an_institution_without_a_record_is_placed_from_the_affiliation(
     full = {r["id"] for r in institutions}
     for author in ("A5062345781", "A5027357870"):
         root = _snapshot(tmp_path / author, [authors[author]], institutions)
-        pull = graph_from_openalex_snapshot(root, with_bundled=False)
+        pull = pull_openalex_snapshot(root, with_bundled=False)
         assert _moves(pull) == HAND[author][0]
         absent = [a for a in authors[author]["affiliations"] if a["institution"]["id"] not in full]
         assert absent
@@ -254,12 +252,12 @@ def _corridors(frame: Any) -> dict[tuple[str, str], tuple[int, int, int]]:
 def test_a_corridor_counts_each_researcher_once(
     authors: dict[str, dict[str, Any]], everyone: Path, tmp_path: Path
 ) -> None:
-    pull = graph_from_openalex_snapshot(everyone, level="Country")
+    pull = pull_openalex_snapshot(everyone, level="Country")
     together = _corridors(run_query("talent_corridors", {"level": "entity", "top": 10_000}, graph=pull.graph))
     # who makes each corridor, from each researcher's own load (the moves the hand tests check)
     who: dict[tuple[str, str], set[str]] = defaultdict(set)
     for author, record in authors.items():
-        alone = graph_from_openalex_snapshot(_snapshot(tmp_path / author, [record]), level="Country")
+        alone = pull_openalex_snapshot(_snapshot(tmp_path / author, [record]), level="Country")
         for u, v, d in alone.graph.G.edges(data=True):
             if d["type"] == "TALENT_FLOW":
                 who[(u, v)].add(author)
@@ -271,8 +269,8 @@ def test_a_corridor_counts_each_researcher_once(
 
 
 def test_institution_flows_rolled_up_equal_a_country_load(everyone: Path) -> None:
-    by_institution = graph_from_openalex_snapshot(everyone)
-    by_country = graph_from_openalex_snapshot(everyone, level="Country")
+    by_institution = pull_openalex_snapshot(everyone)
+    by_country = pull_openalex_snapshot(everyone, level="Country")
     rolled = run_query("talent_corridors", {"level": "Country", "top": 10_000}, graph=by_institution.graph)
     direct = run_query("talent_corridors", {"level": "Country", "top": 10_000}, graph=by_country.graph)
     assert _corridors(rolled) == _corridors(direct)
@@ -287,7 +285,7 @@ def test_institution_flows_rolled_up_equal_a_country_load(everyone: Path) -> Non
 
 
 def test_country_codes_resolve_to_the_bundled_countries(everyone: Path) -> None:
-    G = graph_from_openalex_snapshot(everyone, level="Country").graph.G
+    G = pull_openalex_snapshot(everyone, level="Country").graph.G
     countries = {n for n, t in G.nodes(data="type") if t == "Country"}
     assert {"usa", "china"} <= countries
     assert not countries & {"country-us", "country-cn"}
@@ -295,7 +293,7 @@ def test_country_codes_resolve_to_the_bundled_countries(everyone: Path) -> None:
 
 
 def test_corridors_carry_an_interval_and_small_ones_are_marked(everyone: Path) -> None:
-    pull = graph_from_openalex_snapshot(everyone, level="Country")
+    pull = pull_openalex_snapshot(everyone, level="Country")
     frame = run_query("talent_corridors", {"level": "entity", "top": 10_000}, graph=pull.graph)
     one = frame[frame["researchers"] == 1].iloc[0]
     assert (one["low"], one["high"], one["small"]) == (0.025, 5.572, True)  # Garwood's interval for 1
@@ -303,7 +301,7 @@ def test_corridors_carry_an_interval_and_small_ones_are_marked(everyone: Path) -
 
 
 def test_tables_written_and_loaded_keep_distinct_counts(everyone: Path, tmp_path: Path) -> None:
-    pull = graph_from_openalex_snapshot(everyone)
+    pull = pull_openalex_snapshot(everyone)
     pull.write(tmp_path / "t")
     loaded = graph_from_files([tmp_path / "t"])
     before = run_query("talent_corridors", {"level": "Country", "top": 10_000}, graph=pull.graph)
@@ -345,7 +343,7 @@ def test_the_ai_filter_keeps_every_ai_tagged_author_and_work(realdata: Path, tmp
     tagged = [r for r in records if _tagged_ai(r)]
     assert len(tagged) > 100
     assert [r["id"] for r in records if is_ai(r)] == [r["id"] for r in tagged]
-    kept = graph_from_openalex_snapshot(
+    kept = pull_openalex_snapshot(
         _snapshot(tmp_path, list(_authors(realdata).values())), filters=OpenAlexFilters(ai_only=True)
     )
     assert kept.read["authors kept"] + kept.dropped["profile flagged as merged"] == sum(
@@ -356,7 +354,7 @@ def test_the_ai_filter_keeps_every_ai_tagged_author_and_work(realdata: Path, tmp
 # ---- what is dropped, and old snapshots -------------------------------------------------
 def test_a_pre_2024_snapshot_is_an_error_that_says_what_to_use(realdata: Path) -> None:
     with pytest.raises(DataValidationError, match=r"pre-2024 schema.*snapshot from 2024 on"):
-        graph_from_openalex_snapshot(realdata / OLD_SNAPSHOT)
+        pull_openalex_snapshot(realdata / OLD_SNAPSHOT)
 
 
 def test_names_go_to_the_column_of_their_script(realdata: Path) -> None:
@@ -463,8 +461,8 @@ def test_duckdb_and_streaming_readers_give_the_same_tables(
     folder.mkdir(parents=True)
     with gzip.open(folder / "part_000.gz", "wt", encoding="utf-8") as fh:
         fh.writelines(json.dumps(w) + "\n" for w in works)
-    fast = graph_from_openalex_snapshot(root, filters=filters, level=level, engine="duckdb")
-    slow = graph_from_openalex_snapshot(root, filters=filters, level=level, engine="python")
+    fast = pull_openalex_snapshot(root, filters=filters, level=level, engine="duckdb")
+    slow = pull_openalex_snapshot(root, filters=filters, level=level, engine="python")
     a, b = _tables(fast), _tables(slow)
     assert a["read"] == b["read"]
     assert a["dropped"] == b["dropped"]
@@ -478,8 +476,8 @@ def test_duckdb_and_streaming_readers_give_the_same_tables(
 def test_the_talent_view_rolls_up_distinct_researchers(everyone: Path) -> None:
     from aieco.viz import build_view
 
-    by_institution = graph_from_openalex_snapshot(everyone)
-    by_country = graph_from_openalex_snapshot(everyone, level="Country")
+    by_institution = pull_openalex_snapshot(everyone)
+    by_country = pull_openalex_snapshot(everyone, level="Country")
     drawn = build_view(by_institution.graph, "talent", level="Country", max_nodes=10_000)
     per_year = {
         (e["from"], e["to"], e.get("start")): e["label"] for e in drawn.edges if e["type"] == "TALENT_FLOW"
@@ -499,7 +497,7 @@ def test_the_talent_view_rolls_up_distinct_researchers(everyone: Path) -> None:
 def test_the_report_shows_corridors_with_intervals(everyone: Path) -> None:
     from aieco.report import build_centrality_report
 
-    pull = graph_from_openalex_snapshot(everyone)
+    pull = pull_openalex_snapshot(everyone)
     report = build_centrality_report(pull.graph, top=50)
     table = next(t for t in report.tables if t.slug == "talent_corridors").frame
     by_query = run_query("talent_corridors", {"level": "Country", "top": 50}, graph=pull.graph)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from aieco.cli import app
 from aieco.errors import DataValidationError
-from aieco.loaders.openalex import graph_from_openalex_snapshot
+from aieco.loaders.openalex import pull_openalex_snapshot
 from tests.openalex_fixture import write_snapshot
 
 AUTHOR = {"id": "https://openalex.org/A9", "display_name": "R"}
@@ -56,7 +56,7 @@ def test_a_record_of_the_wrong_shape_is_one_error(
 ) -> None:
     root = write_snapshot(tmp_path, extra_lines={entity: [json.dumps(record)]})
     with pytest.raises(DataValidationError) as info:
-        graph_from_openalex_snapshot(root, engine=engine)
+        pull_openalex_snapshot(root, engine=engine)
     problem = info.value.problems[0]
     assert problem.file.endswith(f"{entity}/updated_date=2026-11-01/part_000.gz")
     assert problem.row > 1
@@ -81,7 +81,7 @@ def test_a_fifo_as_a_part_file_is_refused(tmp_path: Path) -> None:
     root = write_snapshot(tmp_path)
     os.mkfifo(root / "data" / "authors" / "updated_date=2026-11-01" / "part_001.gz")
     with pytest.raises(DataValidationError, match="not a regular file"):
-        graph_from_openalex_snapshot(root)
+        pull_openalex_snapshot(root)
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
@@ -91,14 +91,14 @@ def test_an_endless_line_is_one_error(engine: Any, tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(reader, "MAX_LINE", 1000)
     root = write_snapshot(tmp_path, extra_lines={"institutions": ['{"id": "' + "x" * 5000 + '"}']})
     with pytest.raises(DataValidationError, match="longer than 1,000 characters"):
-        graph_from_openalex_snapshot(root, engine=engine)
+        pull_openalex_snapshot(root, engine=engine)
 
 
 @pytest.mark.parametrize("depth", [100_000])
 def test_json_nested_beyond_reason_is_one_error(depth: int, tmp_path: Path) -> None:
     root = write_snapshot(tmp_path, extra_lines={"works": ["[" * depth + "]" * depth]})
     with pytest.raises(DataValidationError, match="not a JSON line"):
-        graph_from_openalex_snapshot(root, engine="python")
+        pull_openalex_snapshot(root, engine="python")
 
 
 def test_a_row_aieco_cannot_store_names_its_field(tmp_path: Path) -> None:

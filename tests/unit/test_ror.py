@@ -11,14 +11,14 @@ from typer.testing import CliRunner
 
 from aieco.cli import app
 from aieco.loaders import graph_from_files
-from aieco.loaders.ror import graph_from_ror
+from aieco.loaders.ror import pull_ror
 
 ROR = "ror/raw/ror-community__ror-records"
 
 
 @pytest.fixture(scope="module")
 def pull(realdata: Path) -> Any:
-    return graph_from_ror([realdata / ROR])
+    return pull_ror([realdata / ROR])
 
 
 def _merged(pull: Any) -> dict[str, tuple[str, str]]:

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aieco.cli import app
-from aieco.loaders.wikidata import best, graph_from_wikidata, wikidata_institution
+from aieco.loaders.wikidata import best, pull_wikidata, wikidata_institution
 from tests.unit.clicheck import one_line_failure
 
 runner = CliRunner()
@@ -114,7 +114,7 @@ def test_an_organisation_with_its_headquarters_and_names() -> None:
 
 def test_a_pull_merges_into_bundled_entities_and_links_parents(tmp_path: Path) -> None:
     dump = _write(tmp_path / "in", [CHINA, ELSEWHERE, HEFEI, IFLYTEK, LAB, PERSON, {**IFLYTEK}])
-    pull = graph_from_wikidata([dump])
+    pull = pull_wikidata([dump])
     G = pull.graph.G
     assert G.nodes["iflytek"]["year"] == 1999  # inception, on the pull's row of the bundled entity
     assert ("iflytek", "hefei") in {(u, v) for u, v, t in G.edges(data="type") if t == "HEADQUARTERED_IN"}
@@ -155,7 +155,7 @@ def test_sparql_results_read_like_entities(tmp_path: Path) -> None:
     }
     path = tmp_path / "query.json"
     path.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
-    pull = graph_from_wikidata([path])
+    pull = pull_wikidata([path])
     assert pull.read["organisations"] == 1
     assert ("iflytek", "hefei") in {
         (u, v) for u, v, t in pull.graph.G.edges(data="type") if t == "HEADQUARTERED_IN"
@@ -221,7 +221,7 @@ def test_real_statements_by_rank(realdata: Path) -> None:
 
 
 def test_every_real_file_reads_and_nothing_is_guessed(realdata: Path, tmp_path: Path) -> None:
-    pull = graph_from_wikidata([_real(realdata)], with_bundled=False)
+    pull = pull_wikidata([_real(realdata)], with_bundled=False)
     assert pull.read["entities"] >= 15
     # places and a person, no organisation: nothing typed by guess, every item counted
     assert pull.read["organisations"] == 0
@@ -330,7 +330,7 @@ def test_headquarters_outside_geonames_take_wikidata_coordinates(tmp_path: Path)
         {"en": "Lunar Example Co"},
         {"P31": [statement(item("Q783794"))], "P159": [statement(item("Q90005"))]},
     )
-    pull = graph_from_wikidata([_write(tmp_path, [CHINA, town, moon, company, lunar])], with_bundled=False)
+    pull = pull_wikidata([_write(tmp_path, [CHINA, town, moon, company, lunar])], with_bundled=False)
     G = pull.graph.G
     city = G.nodes["geonames-99999991"]
     assert (city["lat"], city["lon"]) == (31.5, 117.25)  # the normal statement, not the deprecated one

@@ -12,7 +12,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from aieco.cli import app
-from aieco.loaders.wikidata import graph_from_wikidata
+from aieco.loaders.wikidata import pull_wikidata
 from aieco.loaders.wikidata_sparql import entities_from_results, sparql_query
 from tests.unit.test_wikidata import CHINA, HEFEI, _write, entity, item, statement
 
@@ -52,7 +52,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def test_founders_only_when_asked(tmp_path: Path) -> None:
     dump = _write(tmp_path / "in", [CHINA, HEFEI, COMPANY, *PEOPLE])
-    pull = graph_from_wikidata([dump])
+    pull = pull_wikidata([dump])
     assert "Person" not in {t for _, t in pull.graph.G.nodes(data="type")}
     assert "founded by" in pull.graph.G.nodes["wikidata-q90040"]["note"]  # named in the note only
 
