@@ -251,7 +251,22 @@ def _read_cells(
     del frame
     if pd.isna(cells[header[-1]]).any():  # a short row (it lacks the last cell): the row path says so
         return None
-    lines = np.arange(2, len(cells[header[0]]) + 2)
+    return _prepared(cells, np.arange(2, len(cells[header[0]]) + 2), header, spec, guards, comments, controls)
+
+
+def _prepared(
+    cells: Cells,
+    lines: np.ndarray,
+    header: list[str],
+    spec: _Spec,
+    guards: bool,
+    comments: bool,
+    controls: bool,
+) -> tuple[Cells, np.ndarray, dict[str, dict[int, str]], np.ndarray]:
+    """The cells as the model would see them (blank rows out, the spreadsheet guard undone,
+    stripped where the model strips), and the rows flagged for control characters. ``guards``,
+    ``comments`` and ``controls`` say whether a cell may start with ``'``, a row with ``#``, a
+    cell hold a refused character (``False`` only when the whole text rules it out)."""
     blank = np.ones(len(lines), dtype=bool)
     for a in cells.values():
         blank &= a == ""
@@ -373,10 +388,50 @@ def read_table(
     read = _read_cells(path, header, spec)
     if read is None:
         return None
-    cells, lines, padded_cells, flag = read
+    return _checked(*read, header, origin_file, kind, spec)
+
+
+def check_frame(
+    frame: pd.DataFrame, origin_file: str, kind: Kind
+) -> tuple[TableColumns, Dataset, list[Problem]]:
+    """Rows held in memory (a frame of ``str`` cells, ``""`` for blank; row ``i`` named as line
+    ``i + 1`` of ``origin_file``) through the same checks as a table read from a file.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["a", "B B"], "type": ["City", "City"], "name_en": ["A", "B"],
+    ...                       "source": ["s", "s"]})
+    >>> table, flagged, problems = check_frame(frame, "<rows>", "entities")
+    >>> len(table), [(p.row, p.field) for p in problems]
+    (1, [(2, 'id')])
+    """
+    spec = _ENTITIES if kind == "entities" else _RELATIONS
+    header = [str(c) for c in frame.columns]
+    cells: Cells = {c: frame[c].to_numpy(dtype=object) for c in header}
+    for c in spec.required:
+        cells.setdefault(c, np.full(len(frame), "", dtype=object))
+    # values as given (no spreadsheet guard, no comment rows), checked for refused characters
+    prepared = _prepared(cells, np.arange(1, len(frame) + 1), list(cells), spec, False, False, True)
+    checked = _checked(*prepared, list(cells), origin_file, kind, spec, majority_bad_ok=True)
+    assert checked is not None
+    return checked
+
+
+def _checked(
+    cells: Cells,
+    lines: np.ndarray,
+    padded_cells: dict[str, dict[int, str]],
+    flag: np.ndarray,
+    header: list[str],
+    origin_file: str,
+    kind: Kind,
+    spec: _Spec,
+    *,
+    majority_bad_ok: bool = False,
+) -> tuple[TableColumns, Dataset, list[Problem]] | None:
     _flag_common(cells, flag, spec)
     (_flag_entities if kind == "entities" else _flag_relations)(cells, flag)
-    if flag.mean() > 0.5:  # mostly bad rows: the row path says it as well, and as fast
+    if flag.mean() > 0.5 and not majority_bad_ok:  # mostly bad rows: the row path says it as well
         return None
     checked = Dataset(files=[])
     problems: list[Problem] = []

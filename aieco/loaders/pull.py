@@ -16,6 +16,7 @@ from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.io import CSV_TABLES, write_csv_tables
 from aieco.graph.records import Dataset, Origin
 from aieco.graph.text import tsv_line
+from aieco.loaders.columns import COLUMN_WISE_FROM_ROWS, check_frame
 from aieco.loaders.files import add_row
 
 #: Rows of the four tables, by kind.
@@ -162,10 +163,52 @@ def dataset_from_rows(rows: Rows, origin: str) -> tuple[Dataset, list[Problem]]:
     data = Dataset(files=[origin])
     problems: list[Problem] = []
     for kind in ("sources", "entities", "relations", "observations"):
-        for i, raw in enumerate(rows.get(kind, ()), start=1):
+        table = rows.get(kind, ())
+        frame = _frame(table) if kind in ("entities", "relations") else None
+        if frame is not None:  # a big table: checked column-wise, the models seeing flagged rows only
+            columns, flagged, found = check_frame(
+                frame, f"{origin} ({kind})", "entities" if kind == "entities" else "relations"
+            )
+            (data.entity_columns if kind == "entities" else data.relation_columns).append(columns)  # type: ignore[arg-type]
+            data.extend(flagged)
+            problems += found
+            continue
+        for i, raw in enumerate(table, start=1):
             clean = {k: v for k, v in raw.items() if v not in (None, "")}
             add_row(data, kind, clean, Origin(f"{origin} ({kind})", i), problems)
     return data, problems
+
+
+class _NotACellError(Exception):
+    """A value a CSV cell cannot hold as the model would read it (a list, a bool …)."""
+
+
+def _cell(value: Any) -> str:
+    """A value as the cell of a table: blank, text, or a number written so it reads back exactly."""
+    if value is None:
+        return ""
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int or kind is float:
+        return repr(value)
+    raise _NotACellError
+
+
+def _frame(table: Any) -> Any:
+    """A big table of rows as a frame of cells, or ``None`` (small, or a value no cell holds):
+    then its rows go through the models one by one."""
+    if len(table) < COLUMN_WISE_FROM_ROWS:
+        return None
+    import numpy as np
+    import pandas as pd
+
+    names = list(dict.fromkeys(k for row in table for k in row))
+    try:
+        cells = {c: np.array([_cell(row.get(c)) for row in table], dtype=object) for c in names}
+    except _NotACellError:
+        return None
+    return pd.DataFrame(cells, copy=False)
 
 
 def rows_to_graph(rows: Rows, origin: str, name: str) -> EcosystemGraph:

@@ -12,24 +12,23 @@ The generator gives graphs that satisfy the schema and have the shape of the rea
   a count; observations record AI-company counts per city in 2016 and 2023.
 
 Everything is drawn from one ``numpy`` generator seeded by ``seed``: the same arguments
-give the same graph. Nodes are added without pydantic validation (for speed); tests check
-the result with :func:`aieco.graph.validate.validate_graph`.
+give the same graph. The generator writes rows of aieco's four tables, and they go through the
+loaders' one pipeline (:func:`aieco.loaders.pull.rows_to_graph`: the record models' checks, the
+one graph builder), as a pull's rows do.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
-from aieco._version import __version__
 from aieco.errors import InvalidArgumentError
 from aieco.graph.ecosystem import EcosystemGraph
 from aieco.graph.gcpause import paused_gc
 from aieco.graph.schema import NodeType, RelType
+from aieco.loaders.pull import rows_to_graph
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +86,13 @@ def graph_from_synthetic(
             f"a synthetic graph needs at least {MIN_SYNTHETIC_NODES} nodes; got {n_nodes}"
         )
     rng = np.random.default_rng(seed)
-    G = nx.MultiDiGraph()
     src = "synthetic"
+    url = f"aieco://synthetic?n_nodes={n_nodes}&seed={seed}"
     prov: dict[str, Any] = {"source": src}
-    G.add_node(
-        src,
-        type=NodeType.SOURCE.value,
-        title=f"aieco synthetic ecosystem (n_nodes={n_nodes}, seed={seed})",
-        url=f"aieco://synthetic?n_nodes={n_nodes}&seed={seed}",
-    )
+    sources = [
+        {"id": src, "title": f"aieco synthetic ecosystem (n_nodes={n_nodes}, seed={seed})", "url": url}
+    ]
+    nodes: dict[str, dict[str, Any]] = {}
 
     n_countries = int(np.clip(n_nodes // 5000, 2, 40))
     n_regions = int(max(n_countries * 2, n_nodes // 400))
@@ -104,11 +101,8 @@ def graph_from_synthetic(
 
     def add(prefix: str, kind: NodeType, count: int, **extra: Any) -> list[str]:
         ids = [f"{prefix}{i}" for i in range(count)]
-        G.add_nodes_from(
-            (
-                node_id,
-                {"type": kind.value, "name_en": f"{kind.value} {i}", **prov, **extra},
-            )
+        nodes.update(
+            (node_id, {"id": node_id, "type": kind.value, "name_en": f"{kind.value} {i}", **prov, **extra})
             for i, node_id in enumerate(ids)
         )
         return ids
@@ -117,15 +111,15 @@ def graph_from_synthetic(
     regions = add("region", NodeType.REGION, n_regions)
     cities = add("city", NodeType.CITY, n_cities)
     for i, city in enumerate(cities):
-        G.nodes[city]["lat"] = float(rng.uniform(-60, 70))
-        G.nodes[city]["lon"] = float(rng.uniform(-180, 180))
-        G.nodes[city]["coord_source"] = src  # drawn at random: the synthetic source is their source
-        G.nodes[city]["name_zh_hans"] = f"城市{i}"
+        nodes[city]["lat"] = float(rng.uniform(-60, 70))
+        nodes[city]["lon"] = float(rng.uniform(-180, 180))
+        nodes[city]["coord_source"] = src  # drawn at random: the synthetic source is their source
+        nodes[city]["name_zh_hans"] = f"城市{i}"
 
-    edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    edges: list[dict[str, Any]] = []
 
     def link(u: str, v: str, rel: RelType, **attrs: Any) -> None:
-        edges.append((u, v, f"e{len(edges)}", {"type": rel.value, **prov, **attrs}))
+        edges.append({"id": f"e{len(edges)}", "from": u, "to": v, "type": rel.value, **prov, **attrs})
 
     region_country = rng.integers(0, n_countries, n_regions)
     region_country[:n_countries] = np.arange(n_countries)  # every country has a region
@@ -289,33 +283,32 @@ def graph_from_synthetic(
     # a few plans take over earlier ones (no random draw: the stream above is unchanged)
     for later, earlier in zip(plans[1 : 1 + n_few], plans[:n_few], strict=False):
         link(later, earlier, RelType.SUCCEEDS)
-    G.add_edges_from(edges)
 
+    observations: list[dict[str, Any]] = []
     if with_observations:
         n_orgs_city = np.bincount([home[o] for o in companies], minlength=n_cities)
         for i, city in enumerate(cities):
             for year, factor in ((2016, 1.0), (2023, 1.0 + float(rng.gamma(2.0, 0.4)))):
-                obs = f"obs-{city}-{year}"
-                G.add_node(
-                    obs,
-                    type=NodeType.OBSERVATION.value,
-                    subject=city,
-                    indicator="ai_related_company_count",
-                    value=float(round(n_orgs_city[i] * 100 * factor)),
-                    unit="companies",
-                    kind="actual",
-                    year=year,
-                    **prov,
+                observations.append(
+                    {
+                        "id": f"obs-{city}-{year}",
+                        "subject": city,
+                        "indicator": "ai_related_company_count",
+                        "value": float(round(n_orgs_city[i] * 100 * factor)),
+                        "unit": "companies",
+                        "kind": "actual",
+                        "year": year,
+                        **prov,
+                    }
                 )
-                G.add_edge(obs, city, key=f"{obs}|ABOUT", type=RelType.ABOUT.value, **prov)
-
-    G.graph.update(
-        name=f"synthetic-{n_nodes}-{seed}",
-        aieco_version=__version__,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
-        files=[],
-        sources=[src],
-        synthetic={"n_nodes": n_nodes, "seed": seed, "edges_per_node": edges_per_node},
-    )
-    logger.info("synthetic graph: %d nodes, %d edges", G.number_of_nodes(), G.number_of_edges())
-    return EcosystemGraph(G)
+    rows = {
+        "sources": sources,
+        "entities": list(nodes.values()),
+        "relations": edges,
+        "observations": observations,
+    }
+    eg = rows_to_graph(rows, url, name=f"synthetic-{n_nodes}-{seed}")
+    eg.G.graph["files"] = []  # generated: no file was read
+    eg.G.graph["synthetic"] = {"n_nodes": n_nodes, "seed": seed, "edges_per_node": edges_per_node}
+    logger.info("synthetic graph: %d nodes, %d edges", eg.G.number_of_nodes(), eg.G.number_of_edges())
+    return eg
