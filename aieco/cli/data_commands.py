@@ -141,24 +141,14 @@ def export(
     Examples: [bold]aieco export --format json --out aieco.json[/bold] ·
     [bold]aieco export -f csv -o tables/[/bold]
     """
-    from aieco.graph.io import export_graph
-
     if fmt == "csv":
         check_writable_folder(out_path, CSV_TABLES, force=force)
     else:
         check_writable_file(out_path, force=force)
     eg = load_graph(data, with_bundled, synthetic=synthetic)
-    from aieco.viz.exports import write_geojson, write_gexf, write_vosviewer
+    from aieco.viz.exports import export as write_export
 
-    if fmt == "gexf":
-        written = [write_gexf(eg, out_path, force=force)]
-    elif fmt == "vosviewer":
-        written = [write_vosviewer(eg, out_path, force=force)]
-    elif fmt == "geojson":
-        written = [write_geojson(eg, out_path, force=force)]
-    else:
-        written = export_graph(eg, out_path, fmt=fmt, force=force)
-    for path in written:
+    for path in write_export(eg, out_path, fmt=fmt, force=force):
         say(f"wrote {path}")
 
 

@@ -36,8 +36,9 @@ from aieco.cli.output import (
     write_frame,
 )
 from aieco.errors import InvalidArgumentError
-from aieco.graph.io import CSV_TABLES, ExportFormat
+from aieco.graph.io import CSV_TABLES
 from aieco.neo4j.store import DEFAULT_BATCH_SIZE, DEFAULT_PARALLEL
+from aieco.viz.exports import ExportFormatAll
 
 neo4j_app = typer.Typer(
     help="Neo4j: a local server without Docker, push/pull the graph, run Cypher.\n\n"
@@ -214,7 +215,10 @@ def neo4j_import(
 @neo4j_app.command("pull")
 def neo4j_pull(
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Also export what was read.")] = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format for --out.")] = "json",
+    fmt: Annotated[
+        ExportFormatAll,
+        typer.Option("--format", "-f", help="Format for --out (any of aieco export's formats)."),
+    ] = "json",
     uri: UriOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -225,8 +229,8 @@ def neo4j_pull(
 
     Examples: [bold]aieco neo4j pull[/bold] · [bold]aieco neo4j pull --out pulled.json[/bold]
     """
-    from aieco.graph.io import export_graph
     from aieco.neo4j.store import Neo4jStore
+    from aieco.viz.exports import export as write_export
 
     if out_path is not None:
         if fmt == "csv":
@@ -241,7 +245,7 @@ def neo4j_pull(
         f"observations) and {summary['edges']} relationships"
     )
     if out_path is not None:
-        for path in export_graph(eg, out_path, fmt=fmt, force=force):
+        for path in write_export(eg, out_path, fmt=fmt, force=force):
             say(f"wrote {path}")
 
 

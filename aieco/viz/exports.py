@@ -21,6 +21,7 @@ for VOSviewer.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +30,7 @@ import networkx as nx
 from aieco.atomic import atomic_path, write_text
 from aieco.graph.containment import place_at_level
 from aieco.graph.ecosystem import EcosystemGraph
+from aieco.graph.io import EXPORT_FORMATS, export_graph
 from aieco.graph.schema import DERIVED_RELS, ENTITY_TYPES, LIST_FIELDS, PLACE_LEVELS
 from aieco.viz.style import node_style
 
@@ -189,3 +191,28 @@ def write_vosviewer(eg: EcosystemGraph, path: str | Path, *, force: bool = False
     """Write the graph as VOSviewer JSON (whole, or not at all)."""
     text = json.dumps(vosviewer_network(eg), ensure_ascii=False, indent=1)
     return write_text(path, text + "\n", force=force)
+
+
+def _own(fmt: str) -> Callable[[EcosystemGraph, Path, bool], list[Path]]:
+    """The writer of one of the graph's own formats (:func:`aieco.graph.io.export_graph`)."""
+
+    def write(eg: EcosystemGraph, out: Path, force: bool) -> list[Path]:
+        return export_graph(eg, out, fmt=fmt, force=force)  # type: ignore[arg-type]
+
+    return write
+
+
+#: The one registry of export formats: each format's writer, ``(graph, out, force) -> files``.
+EXPORTERS: dict[str, Callable[[EcosystemGraph, Path, bool], list[Path]]] = {
+    **{fmt: _own(fmt) for fmt in EXPORT_FORMATS},
+    "gexf": lambda eg, out, force: [write_gexf(eg, out, force=force)],
+    "geojson": lambda eg, out, force: [write_geojson(eg, out, force=force)],
+    "vosviewer": lambda eg, out, force: [write_vosviewer(eg, out, force=force)],
+}
+
+
+def export(eg: EcosystemGraph, out: str | Path, *, fmt: ExportFormatAll, force: bool = False) -> list[Path]:
+    """Write the graph to ``out`` (a folder for ``csv``, else a file) in any format of
+    :data:`EXPORTERS`; return the files written. ``aieco export`` and ``aieco neo4j pull --out``
+    both write through here."""
+    return EXPORTERS[fmt](eg, Path(out), force)

@@ -145,6 +145,12 @@ def test_cli_push_and_cypher(
     pulled = runner.invoke(app, ["neo4j", "pull", "--out", str(tmp_path / "p.json")])
     assert pulled.exit_code == 0, pulled.output
     assert aieco.graph_from_files([tmp_path / "p.json"]).number_of_entities() >= 150
+    # what was read exports in every format aieco export writes (here GEXF, for Gephi)
+    gexf = runner.invoke(app, ["neo4j", "pull", "--out", str(tmp_path / "p.gexf"), "--format", "gexf"])
+    assert gexf.exit_code == 0, gexf.output
+    import networkx as nx
+
+    assert "iflytek" in nx.read_gexf(tmp_path / "p.gexf")
 
 
 def test_a_recipes_output_round_trips(store: Neo4jStore, realdata: Path, tmp_path: Path) -> None:

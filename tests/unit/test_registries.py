@@ -3,13 +3,16 @@ record field added to one place only fails here."""
 
 from __future__ import annotations
 
+import re
 from typing import get_args
+
+import pytest
 
 from aieco.graph import records, schema
 from aieco.graph.io import ExportFormat
 from aieco.metrics.centrality import MEASURE_FUNCTIONS, MEASURES
 from aieco.viz.builder import SizeBy, ViewName
-from aieco.viz.exports import ExportFormatAll
+from aieco.viz.exports import EXPORTERS, ExportFormatAll
 from aieco.viz.registry import VIEWS
 
 
@@ -29,6 +32,19 @@ def test_every_measure_has_its_function_and_sizes_views() -> None:
 
 def test_export_formats_cover_the_graphs_own() -> None:
     assert set(get_args(ExportFormat)) <= set(get_args(ExportFormatAll))
+    assert set(EXPORTERS) == set(get_args(ExportFormatAll))  # every format has its writer
+
+
+@pytest.mark.parametrize("command", [["export"], ["neo4j", "pull"]])
+def test_every_command_that_exports_offers_every_format(command: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from aieco.cli import app
+
+    result = CliRunner().invoke(app, [*command, "--format", "bogus"])
+    assert result.exit_code == 2
+    offered = re.findall(r"'(\w+)'", result.output.split("is not one of", 1)[1])
+    assert set(offered) == set(get_args(ExportFormatAll))
 
 
 def test_table_columns_are_the_record_fields() -> None:
