@@ -9,7 +9,7 @@ install:
 	$(PY) -m pip install -e ".[dev]"
 
 test-fast:
-	$(PY) -m pytest tests/unit -m "not slow and not neo4j and not browser" -n auto --dist loadfile -q
+	$(PY) -m pytest tests/unit -m "not slow and not seconds and not neo4j and not browser" -n auto -q
 
 test:
 	$(PY) -m pytest

@@ -13,6 +13,28 @@ import aieco
 from aieco.graph.ecosystem import EcosystemGraph
 
 
+def _cache_cli_commands() -> None:
+    """Build the click command of each Typer app once per test session, not once per
+    ``CliRunner().invoke``: Typer converts every command's signature on each call, which was
+    most of the unit tests' time (18 of the 28 s of test_cli_errors.py). The app is never
+    changed after import, so the command built once is the one every invocation would build."""
+    import typer.main
+    import typer.testing
+
+    built: dict[int, tuple[object, object]] = {}
+    build = typer.main.get_command
+
+    def cached(app: typer.Typer) -> object:
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # the app is kept: its id is not reused
+        return built[id(app)][1]
+
+    typer.testing._get_command = cached  # type: ignore[assignment]  # typer.testing's own alias
+
+
+_cache_cli_commands()
+
+
 @pytest.fixture(scope="session")
 def bundled() -> EcosystemGraph:
     """The bundled dataset, loaded once per test session (tests must not mutate it)."""

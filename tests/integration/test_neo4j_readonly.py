@@ -71,7 +71,7 @@ class _Counting(http.server.BaseHTTPRequestHandler):
 def canary() -> Iterator[str]:
     """A loopback web server: a refused LOAD CSV must never reach it."""
     server = http.server.HTTPServer(("127.0.0.1", 0), _Counting)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/x.csv"
     server.shutdown()

@@ -203,6 +203,7 @@ def _run(args: list[str], places: dict[str, str]) -> Any:
 
 
 @pytest.mark.parametrize("args", _generated() + EXPLICIT)
+@pytest.mark.seconds
 def test_bad_value_gives_one_line(args: list[str], places: dict[str, str]) -> None:
     before = set(Path(places["tmp"]).rglob("*"))
     result = _run(args, places)

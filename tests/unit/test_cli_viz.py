@@ -81,6 +81,7 @@ def test_viz_as_of_a_year(tmp_path: Path) -> None:
     assert '"id": "guangdong-ai-plan"' in html  # a 2025 target with no start year: always drawn
 
 
+@pytest.mark.seconds
 def test_viz_sankey_of_an_openalex_pull(tmp_path: Path) -> None:
     example = Path(__file__).parents[2] / "examples" / "openalex-snapshot"
     pulled = runner.invoke(app, ["openalex", "snapshot", str(example), "--out", str(tmp_path / "pull")])

@@ -31,6 +31,7 @@ def _table(report: object, slug: str) -> pd.DataFrame:
     return next(t.frame for t in report.tables if t.slug == slug)  # type: ignore[attr-defined]
 
 
+@pytest.mark.seconds
 def test_no_place_can_top_the_organisation_table(report: object, bundled: EcosystemGraph) -> None:
     organisations = _table(report, "organisations")
     assert set(organisations["type"]) <= {t.value for t in ORG_TYPES}
@@ -38,6 +39,7 @@ def test_no_place_can_top_the_organisation_table(report: object, bundled: Ecosys
     assert organisations["name"].iloc[0] != "California"
 
 
+@pytest.mark.seconds
 def test_the_seeds_front_line_cities_lead_the_place_table(report: object, seed_texts: dict[str, str]) -> None:
     assert any(FRONT_LINE in text for text in seed_texts.values())
     places = _table(report, "places")
@@ -64,6 +66,7 @@ def test_the_typology_and_names_in_another_script(bundled: EcosystemGraph) -> No
     assert "北京" in set(_table(report, "places")["name"])
 
 
+@pytest.mark.seconds
 def test_on_openalex_records_the_flow_tables_fill(realdata: Path, tmp_path: Path) -> None:
     from tests.unit.test_openalex_real import RAG, _authors, _snapshot
 
@@ -80,6 +83,7 @@ def test_on_openalex_records_the_flow_tables_fill(realdata: Path, tmp_path: Path
     assert "China" in set(_table(report, "rising")["name"])
 
 
+@pytest.mark.seconds
 def test_the_command_writes_the_report(tmp_path: Path) -> None:
     index = tmp_path / "index.toml"
     index.write_text('normalisation = "rank"\n[weights]\norganisations = 2\nlistings = 1\n', encoding="utf-8")
@@ -104,6 +108,7 @@ def test_the_command_writes_the_report(tmp_path: Path) -> None:
     assert not (tmp_path / "x" / "report.html").exists()
 
 
+@pytest.mark.seconds
 def test_on_the_example_snapshot(tmp_path: Path) -> None:
     pull = pull_openalex_snapshot(EXAMPLE)
     pull.write(tmp_path / "tables")

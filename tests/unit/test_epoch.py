@@ -79,6 +79,7 @@ def test_developers_merge_with_bundled_companies(pull: Any) -> None:
     assert _figures(G, "epoch-qwen2-5-72b")["training_compute"] == (7.8e24, "FLOP", 2024)
 
 
+@pytest.mark.seconds
 def test_the_july_csv_and_the_cli(realdata: Path, tmp_path: Path) -> None:
     out = tmp_path / "epoch"
     result = CliRunner().invoke(app, ["epoch", "build", str(realdata / JULY), "--out", str(out)])

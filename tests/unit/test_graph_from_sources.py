@@ -48,6 +48,7 @@ def test_the_graph_carries_the_pull_report() -> None:
     assert sorted(G.G.edges(keys=True)) == sorted(pull.graph.G.edges(keys=True))
 
 
+@pytest.mark.seconds
 def test_ror_graph_from_real_records(realdata: Path) -> None:
     from aieco.loaders.ror import graph_from_ror
 

@@ -301,6 +301,7 @@ def test_a_stopped_local_instance_is_not_running_not_passwordless(
 
 
 # ---- whole-or-absent multi-file outputs (faults with real signals: tests/integration) ------------
+@pytest.mark.seconds
 def test_a_pull_failing_at_its_last_file_leaves_the_previous_pull_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

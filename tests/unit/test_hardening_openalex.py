@@ -144,6 +144,7 @@ def test_a_lineage_chain_3000_deep_is_read_or_refused_in_one_line(tmp_path: Path
     assert result.exit_code == 0, result.stderr
 
 
+@pytest.mark.seconds
 def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import aieco.loaders.openalex as reader
 
@@ -197,7 +198,7 @@ def raw_server(answer: Raw) -> Iterator[tuple[str, list[str]]]:
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", log
     finally:
@@ -325,6 +326,7 @@ def bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("what", "answer", "words"), API, ids=[_id(a) for a in API])
+@pytest.mark.seconds
 def test_an_api_that_fails_is_one_line_naming_the_url(
     what: str, answer: Raw, words: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bounded: None
 ) -> None:
@@ -390,6 +392,7 @@ def test_a_wrong_scheme_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "ftp://127.0.0.1:9/authors" in line
 
 
+@pytest.mark.seconds
 def test_nothing_listening_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bounded: None
 ) -> None:

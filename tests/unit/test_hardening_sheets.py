@@ -120,6 +120,7 @@ SHEETS: list[tuple[str, Sheet, str]] = [
 
 
 @pytest.mark.parametrize(("what", "make", "words"), SHEETS, ids=[s[0] for s in SHEETS])
+@pytest.mark.seconds
 def test_a_bad_sheet_is_one_line(what: str, make: Sheet, words: str, tmp_path: Path) -> None:
     sheet = make(tmp_path)
     out = tmp_path / "out"
@@ -166,6 +167,7 @@ def test_a_bad_mapping_is_one_line(what: str, make: Sheet, words: str, tmp_path:
     assert not out.exists()
 
 
+@pytest.mark.seconds
 def test_the_example_workbook_still_maps(tmp_path: Path) -> None:
     sheet = tmp_path / "annotation-bases.xlsx"
     shutil.copy(EXAMPLE / "annotation-bases.xlsx", sheet)

@@ -21,6 +21,7 @@ def _content(eg: EcosystemGraph) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.seconds
 def test_round_trip_is_exact(bundled: EcosystemGraph, tmp_path: Path, fmt: str) -> None:
     target = tmp_path / ("graph.json" if fmt == "json" else "tables")
     written = export_graph(bundled, target, fmt=fmt)  # type: ignore[arg-type]

@@ -191,6 +191,7 @@ def test_louvain_finds_two_cliques_joined_by_a_bridge() -> None:
     assert found.modularity == pytest.approx(12 / 13 - 0.5)
 
 
+@pytest.mark.seconds
 def test_members_by_place_is_members_of_for_every_place() -> None:
     """The one-pass membership gives, place by place, what the per-place search gives."""
     G = aieco.graph_from_synthetic(3000, seed=2).G

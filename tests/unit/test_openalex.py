@@ -104,6 +104,7 @@ def test_country_and_city_level_flows(snapshot: Path) -> None:
     assert "lat" not in city.graph.G.nodes["geonames-5398563"]  # Stanford, CA is not in cities15000
 
 
+@pytest.mark.seconds
 def test_filters_change_what_counts(snapshot: Path) -> None:
     everything = pull_openalex_snapshot(snapshot)
     assert (TSINGHUA, STANFORD, 2, 2019) in flows(everything)  # A5 (not AI) joins A1
@@ -270,6 +271,7 @@ def test_filter_strings() -> None:
         check_filter("a.b:1,oops")
 
 
+@pytest.mark.seconds
 def test_the_api_gives_the_snapshots_answer_and_a_rerun_costs_nothing(
     snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -294,6 +296,7 @@ def test_the_api_gives_the_snapshots_answer_and_a_rerun_costs_nothing(
     assert src["url"].startswith(url + "/authors")
 
 
+@pytest.mark.seconds
 def test_the_geographic_view_draws_flows_between_located_cities(snapshot: Path, tmp_path: Path) -> None:
     from aieco.viz import build_view
 

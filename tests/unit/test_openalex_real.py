@@ -268,6 +268,7 @@ def test_a_corridor_counts_each_researcher_once(
     assert together[("usa", "china")][0] <= 31 - flagged  # was 228 from 31 researchers
 
 
+@pytest.mark.seconds
 def test_institution_flows_rolled_up_equal_a_country_load(everyone: Path) -> None:
     by_institution = pull_openalex_snapshot(everyone)
     by_country = pull_openalex_snapshot(everyone, level="Country")
@@ -284,6 +285,7 @@ def test_institution_flows_rolled_up_equal_a_country_load(everyone: Path) -> Non
     assert circulation[0].sort_index().equals(circulation[1].sort_index())
 
 
+@pytest.mark.seconds
 def test_country_codes_resolve_to_the_bundled_countries(everyone: Path) -> None:
     G = pull_openalex_snapshot(everyone, level="Country").graph.G
     countries = {n for n, t in G.nodes(data="type") if t == "Country"}
@@ -292,6 +294,7 @@ def test_country_codes_resolve_to_the_bundled_countries(everyone: Path) -> None:
     assert G.nodes["country-iq"]["name_en"] == "Iraq"  # from its ISO code: OpenAlex gave no name
 
 
+@pytest.mark.seconds
 def test_corridors_carry_an_interval_and_small_ones_are_marked(everyone: Path) -> None:
     pull = pull_openalex_snapshot(everyone, level="Country")
     frame = run_query("talent_corridors", {"level": "entity", "top": 10_000}, graph=pull.graph)
@@ -300,6 +303,7 @@ def test_corridors_carry_an_interval_and_small_ones_are_marked(everyone: Path) -
     assert frame["small"].tolist() == [n < 5 for n in frame["researchers"]]
 
 
+@pytest.mark.seconds
 def test_tables_written_and_loaded_keep_distinct_counts(everyone: Path, tmp_path: Path) -> None:
     pull = pull_openalex_snapshot(everyone)
     pull.write(tmp_path / "t")
@@ -328,6 +332,7 @@ def _tagged_ai(record: dict[str, Any]) -> bool:
     )
 
 
+@pytest.mark.seconds
 def test_the_ai_filter_keeps_every_ai_tagged_author_and_work(realdata: Path, tmp_path: Path) -> None:
     from aieco.loaders.openalex_model import is_ai
 
@@ -473,6 +478,7 @@ def test_duckdb_and_streaming_readers_give_the_same_tables(
     assert a["read"]["works kept"] > 0
 
 
+@pytest.mark.seconds
 def test_the_talent_view_rolls_up_distinct_researchers(everyone: Path) -> None:
     from aieco.viz import build_view
 
@@ -494,6 +500,7 @@ def test_the_talent_view_rolls_up_distinct_researchers(everyone: Path) -> None:
     assert "95 % interval" in small[0]["title"]
 
 
+@pytest.mark.seconds
 def test_the_report_shows_corridors_with_intervals(everyone: Path) -> None:
     from aieco.report import build_centrality_report
 

@@ -51,6 +51,7 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 @pytest.mark.parametrize(("entity", "what", "record", "field"), CASES, ids=[c[1] for c in CASES])
+@pytest.mark.seconds
 def test_a_record_of_the_wrong_shape_is_one_error(
     entity: str, what: str, record: dict[str, Any], field: str, engine: Any, tmp_path: Path
 ) -> None:

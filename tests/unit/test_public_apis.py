@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[2] / "aieco"
 #: NetworkX's adjacency dicts, written directly when a million edges go in (two to three times
 #: faster than add_edge; the results equal add_edge's, see test_io and test_metrics).
@@ -47,6 +49,7 @@ def _uses(path: Path) -> tuple[list[str], list[str], set[str]]:
     return private_imports, files, private_attrs
 
 
+@pytest.mark.seconds
 def test_no_private_interface_of_a_dependency() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = str(path.relative_to(PACKAGE))

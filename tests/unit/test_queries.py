@@ -158,6 +158,7 @@ def test_catalogue_entries_are_complete() -> None:
         assert set(dict(q.order_by)) <= set(q.columns)
 
 
+@pytest.mark.seconds
 def test_every_parity_case_returns_rows_on_networkx(tmp_path: Path) -> None:
     """The parity test (tests/integration) compares engines; a case with no rows proves nothing."""
     from aieco.queries import CATALOGUE

@@ -55,6 +55,7 @@ def built(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     return recipe, out
 
 
+@pytest.mark.seconds
 def test_one_node_per_organisation_across_sources(built: tuple[Path, Path]) -> None:
     _, out = built
     ids = [r["id"] for r in _rows(out / "entities.csv")]
@@ -71,11 +72,13 @@ def test_one_node_per_organisation_across_sources(built: tuple[Path, Path]) -> N
     assert {("ror", "baidu"), ("epoch", "baidu")} <= by_source
 
 
+@pytest.mark.seconds
 def test_the_tables_load_with_the_bundled_data(built: tuple[Path, Path]) -> None:
     _, out = built
     assert runner.invoke(app, ["load", str(out), "--with-bundled"]).exit_code == 0
 
 
+@pytest.mark.seconds
 def test_the_lock_names_every_input_and_rebuilds_the_same_tables(
     built: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -104,6 +107,7 @@ def test_the_lock_names_every_input_and_rebuilds_the_same_tables(
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
 
 
+@pytest.mark.seconds
 def test_a_changed_input_is_refused_with_the_lock(built: tuple[Path, Path], tmp_path: Path) -> None:
     recipe, out = built
     part = recipe.parent / "openalex" / "data" / "works" / "updated_date=2026-11-01" / "part_000.gz"

@@ -91,6 +91,7 @@ def test_api_sources_are_asked_and_kept(built: tuple[Path, Path, list[str]]) -> 
     assert "wikidata-q90051,FOUNDED,wikidata-q90050" in relations.replace('"', "")
 
 
+@pytest.mark.seconds
 def test_the_lock_rebuilds_from_the_kept_answers_with_the_services_gone(
     built: tuple[Path, Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,6 +106,7 @@ def test_the_lock_rebuilds_from_the_kept_answers_with_the_services_gone(
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
 
 
+@pytest.mark.seconds
 def test_a_changed_answer_is_refused(built: tuple[Path, Path, list[str]], tmp_path: Path) -> None:
     recipe, out, _ = built
     kept = out / "source-2-wikidata-query.json"

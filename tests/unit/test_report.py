@@ -22,6 +22,7 @@ def report_dir(bundled: EcosystemGraph, tmp_path_factory: pytest.TempPathFactory
     return out
 
 
+@pytest.mark.seconds
 def test_files(report_dir: Path) -> None:
     names = {p.name for p in report_dir.iterdir()}
     assert {
@@ -41,6 +42,7 @@ def test_files(report_dir: Path) -> None:
     assert aieco.__version__ in html
 
 
+@pytest.mark.seconds
 def test_top_pagerank_matches_igraph_on_the_raw_tables(report_dir: Path) -> None:
     """PageRank of the undirected entity graph, rebuilt from the CSV tables and run by igraph."""
     ig = pytest.importorskip("igraph")

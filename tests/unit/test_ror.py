@@ -29,6 +29,7 @@ def _out(G: Any, node: str, kind: str) -> list[str]:
     return [v for _, v, d in G.out_edges(node, data=True) if d["type"] == kind]
 
 
+@pytest.mark.seconds
 def test_counts_and_what_is_left_out(pull: Any) -> None:
     assert pull.read["records"] == 2126
     # 8 withdrawn records (the README of the sample counts 8), one of them Preferred Networks'
@@ -39,6 +40,7 @@ def test_counts_and_what_is_left_out(pull: Any) -> None:
     )
 
 
+@pytest.mark.seconds
 def test_baidu_is_the_bundled_baidu_in_beijing(pull: Any) -> None:
     # 03vs3wt56: types company, funder; names "Baidu (China)" (ror_display), zh "百度"; Beijing (1816670)
     G = pull.graph.G
@@ -92,6 +94,7 @@ def test_a_subsidiary_abroad_is_not_the_parent_company(pull: Any) -> None:
     ) in pull.unsettled
 
 
+@pytest.mark.seconds
 def test_the_cli_writes_tables_that_load(realdata: Path, tmp_path: Path) -> None:
     out = tmp_path / "ror"
     result = CliRunner().invoke(app, ["ror", "build", str(realdata / ROR), "--out", str(out)])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from aieco.loaders.columns import COLUMN_WISE_FROM_ROWS
 from aieco.loaders.pull import dataset_from_rows
 
@@ -46,6 +48,7 @@ def test_a_big_table_is_read_column_wise() -> None:
     assert table.columns["year"][0] == 2020
 
 
+@pytest.mark.seconds
 def test_a_value_no_cell_holds_sends_the_table_to_the_models() -> None:
     rows = _relations(COLUMN_WISE_FROM_ROWS)
     rows[5]["researchers"] = ["x", "y"]  # a list: read by the model, not as a cell

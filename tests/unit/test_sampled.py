@@ -65,6 +65,7 @@ def test_leiden_communities_are_connected_and_at_least_as_good_as_louvain() -> N
     assert found.method == "leiden"
 
 
+@pytest.mark.seconds
 def test_the_report_switches_to_estimates_above_its_threshold_and_says_so(
     bundled: aieco.EcosystemGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -94,6 +94,7 @@ def test_the_registry_knows_it_is_a_page() -> None:
         sankey(aieco.graph_from_bundled(), top=0)
 
 
+@pytest.mark.seconds
 def test_hostile_names_stay_text_in_the_sankey_and_the_flow_map(tmp_path: Path) -> None:
     xss = "<img src=x onerror=alert(1)>"
     (tmp_path / "sources.csv").write_text("id,title,url\nmine,Mine,https://example.org/m\n", encoding="utf-8")

@@ -8,6 +8,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from aieco.config import SETTINGS, settings_markdown
 
 PACKAGE = Path(__file__).resolve().parents[2] / "aieco"
@@ -20,6 +22,7 @@ def _modules() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "config.py")
 
 
+@pytest.mark.seconds
 def test_no_module_reads_the_environment_itself() -> None:
     for path in _modules():
         rel = str(path.relative_to(PACKAGE))

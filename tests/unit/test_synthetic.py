@@ -18,6 +18,7 @@ def synth() -> aieco.EcosystemGraph:
     return aieco.graph_from_synthetic(5000, seed=7)
 
 
+@pytest.mark.seconds
 def test_schema_valid_and_sized(synth: aieco.EcosystemGraph) -> None:
     assert validate_graph(synth.G) == []
     assert synth.number_of_entities() == 5000
@@ -37,6 +38,7 @@ def test_deterministic_for_a_seed() -> None:
     assert list(a.G.edges(keys=True)) != list(c.G.edges(keys=True))
 
 
+@pytest.mark.seconds
 def test_degrees_are_heavy_tailed(synth: aieco.EcosystemGraph) -> None:
     degrees = np.array([d for _, d in synth.G.degree()])
     # heavy tail: the maximum dwarfs the median, and the top 1% hold a large share of ends

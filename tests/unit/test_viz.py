@@ -155,6 +155,7 @@ def test_city_ego_rejects_what_is_not_a_city(bundled: EcosystemGraph) -> None:
         city_ego(bundled, "Hefei", depth=9)
 
 
+@pytest.mark.seconds
 def test_geographic_positions_follow_coordinates(bundled: EcosystemGraph) -> None:
     net = geographic(bundled)
     pos = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
@@ -239,6 +240,7 @@ def big() -> EcosystemGraph:
     return aieco.graph_from_synthetic(3000, seed=3)
 
 
+@pytest.mark.seconds
 def test_top_k_keeps_the_most_central(big: EcosystemGraph) -> None:
     net = overview(big, max_nodes=200, size_by="degree")
     H = nx.Graph()
@@ -251,6 +253,7 @@ def test_top_k_keeps_the_most_central(big: EcosystemGraph) -> None:
     assert any("200 most central" in notice for notice in net.meta.notices)
 
 
+@pytest.mark.seconds
 def test_aggregate_counts_every_entity_once(big: EcosystemGraph) -> None:
     net = overview(big, max_nodes=200, degrade="aggregate")
     members = sum(n.get("members", 1) for n in net.nodes)
@@ -273,6 +276,7 @@ def test_thumbnail_is_a_png_of_the_asked_size(bundled: EcosystemGraph) -> None:
     assert len({tuple(p) for p in pixels.reshape(-1, pixels.shape[-1])}) > 3  # something is drawn
 
 
+@pytest.mark.seconds
 def test_views_and_the_report_display_inline_in_notebooks(
     bundled: EcosystemGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

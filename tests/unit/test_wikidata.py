@@ -279,7 +279,7 @@ def test_the_query_service_is_paged_cached_and_read_like_files(
             self.wfile.write(body.encode())
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     monkeypatch.setenv("AIECO_WIKIDATA_SPARQL_URL", f"http://127.0.0.1:{server.server_address[1]}/sparql")
     try:
         out = tmp_path / "out"
