@@ -219,6 +219,16 @@ class EcosystemGraph:
         hits = sorted(best.values(), key=lambda h: (-h.score, len(h.matched), h.id))
         return hits[:limit]
 
+    def named(self, name: str, *, types: Iterable[NodeType | str] | None = None) -> list[str]:
+        """The ids of the entities one of whose names or aliases, in any script, is ``name``
+        (compared as :func:`aieco.graph.names.normalize` does: NFKC, 繁體 as 简体, case-folded,
+        without separators), sorted.
+
+        The one name lookup of the loaders (a spreadsheet's targets and places) and of
+        :meth:`resolve`.
+        """
+        return sorted({h.id for h in self.search(name, types=types, limit=50) if h.score == 3})
+
     def resolve(self, name_or_id: str, *, types: Iterable[NodeType | str] | None = None) -> str:
         """Return the id of the entity a name or id designates.
 
@@ -227,12 +237,12 @@ class EcosystemGraph:
         """
         if name_or_id in self.G and self.G.nodes[name_or_id]["type"] in {t.value for t in ENTITY_TYPES}:
             return name_or_id
-        exact = [h for h in self.search(name_or_id, types=types, limit=50) if h.score == 3]
+        exact = self.named(name_or_id, types=types)
         if len(exact) == 1:
-            return exact[0].id
+            return exact[0]
         if not exact:
             raise UnknownEntityError(f"no entity is named {name_or_id!r}")
-        names = ", ".join(h.id for h in exact)
+        names = ", ".join(exact)
         raise UnknownEntityError(f"{name_or_id!r} names several entities: {names}")
 
     # ---- summary ------------------------------------------------------------------

@@ -107,7 +107,7 @@ def bundled_sources() -> tuple[dict[str, str], ...]:
 def _known_places(known: EcosystemGraph | None, value: str, kind: str) -> list[str]:
     if known is None:
         return []
-    return [h.id for h in known.search(value, types=[kind], limit=50) if h.score == 3]
+    return known.named(value, types=[kind])
 
 
 def _country(

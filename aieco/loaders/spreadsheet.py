@@ -201,7 +201,7 @@ def _resolve_entity(out: MappedTables, value: str) -> list[str]:
     ]
     if by_name or out.known is None:
         return by_name
-    return [h.id for h in out.known.search(value, limit=50) if h.score == 3]
+    return out.known.named(value)
 
 
 def _entity_columns(spec: Mapping) -> dict[str, str]:

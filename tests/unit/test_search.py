@@ -30,6 +30,14 @@ from aieco.graph.names import normalize
 def test_resolve_in_every_script(bundled: EcosystemGraph, query: str, expected: str) -> None:
     assert bundled.resolve(query) == expected
     assert bundled.search(query)[0].id == expected
+    assert bundled.named(query) == [expected]
+
+
+def test_named_is_exact_names_only(bundled: EcosystemGraph) -> None:
+    # "深圳" is Shenzhen's name and only a part of the names of its university and park
+    assert bundled.named("深圳") == ["shenzhen"]
+    assert bundled.named("深圳", types=["Company"]) == []
+    assert bundled.named("Shenz") == []
 
 
 def test_partial_matches_rank_below_exact(bundled: EcosystemGraph) -> None:
