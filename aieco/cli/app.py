@@ -21,14 +21,10 @@ from typer.exceptions import TyperException
 from aieco._version import __version__
 from aieco.atomic import describe_os_error
 from aieco.cli import data_commands, recipe_commands, viz_commands
-from aieco.cli.epoch_commands import epoch_app
 from aieco.cli.neo4j_commands import neo4j_app
-from aieco.cli.openalex_commands import openalex_app
 from aieco.cli.output import error_line, stderr_console
 from aieco.cli.query_commands import query_app
 from aieco.cli.report_commands import report_app
-from aieco.cli.ror_commands import ror_app
-from aieco.cli.wikidata_commands import wikidata_app
 from aieco.errors import AiecoError, DataValidationError, FileAccessError
 
 #: Exit code of an operating-system error on a user's path (same as FileAccessError).
@@ -155,10 +151,29 @@ for _command in (*data_commands.COMMANDS, *viz_commands.COMMANDS, *recipe_comman
 app.add_typer(report_app, name="report")
 app.add_typer(query_app, name="query")
 app.add_typer(neo4j_app, name="neo4j")
-app.add_typer(openalex_app, name="openalex")
-app.add_typer(ror_app, name="ror")
-app.add_typer(epoch_app, name="epoch")
-app.add_typer(wikidata_app, name="wikidata")
+
+
+def source_apps() -> list[tuple[str, typer.Typer]]:
+    """The sub-apps of the open sources, found rather than listed: every module
+    ``aieco/cli/<name>_commands.py`` that defines ``<name>_app`` is ``aieco <name>`` (after the
+    sub-apps above, by name), so adding a source adds its module and touches nothing here."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    taken = {group.name for group in app.registered_groups}
+    found = []
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda i: i.name):
+        name = info.name.removesuffix("_commands")
+        if info.name.endswith("_commands") and name not in taken:
+            sub = getattr(importlib.import_module(f"aieco.cli.{info.name}"), f"{name}_app", None)
+            if isinstance(sub, typer.Typer):
+                found.append((name, sub))
+    return found
+
+
+for _name, _sub in source_apps():
+    app.add_typer(_sub, name=_name)
 
 
 def run() -> None:

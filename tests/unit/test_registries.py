@@ -64,3 +64,22 @@ def test_table_columns_are_the_record_fields() -> None:
         if "list" in str(f.annotation)
     }
     assert list_fields == set(schema.LIST_FIELDS)
+
+
+def test_every_open_source_with_a_loader_has_its_sub_app() -> None:
+    """A source's sub-app is found from its module (nothing to register by hand): each loader
+    ``aieco/loaders/<source>[_<way>].py`` with its ``pull_<source>[_<way>]`` is under
+    ``aieco <source>``."""
+    from pathlib import Path
+
+    from aieco.cli.app import app, source_apps
+
+    loaders = Path(__file__).resolve().parents[2] / "aieco" / "loaders"
+    with_pull = {
+        path.stem.split("_")[0]
+        for path in loaders.glob("*.py")
+        if re.search(rf"^def pull_{path.stem}\(", path.read_text(encoding="utf-8"), re.M)
+    }
+    found = {name for name, _ in source_apps()} | {g.name for g in app.registered_groups}
+    assert with_pull == {"epoch", "openalex", "ror", "wikidata"}
+    assert with_pull <= found
