@@ -24,7 +24,9 @@ from aieco.viz.exports import ExportFormatAll
 
 
 def load(
-    paths: Annotated[list[Path] | None, typer.Argument(help="CSV/JSON files or folders.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="CSV, node-link JSON or GraphML files, or folders.")
+    ] = None,
     with_bundled: WithBundledOpt = False,
 ) -> None:
     """Validate a dataset and summarise it; nothing is loaded if anything is wrong.

@@ -23,9 +23,10 @@ import csv
 import json
 import logging
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from xml.etree import ElementTree
 
 import networkx as nx
 from pydantic import BaseModel, ValidationError
@@ -376,6 +377,33 @@ def read_node_link(path: str | Path) -> tuple[Dataset, list[Problem]]:
     return dataset_from_graph(G, file=name)
 
 
+def read_graphml(path: str | Path) -> tuple[Dataset, list[Problem]]:
+    """Read GraphML written by ``aieco export --format graphml`` (lists joined with ``|``, as in
+    the CSV tables; the record models split them again)."""
+    name = str(path)
+    with Path(path).open("rb") as fh:  # entities are declared in a DTD: none, none expanded
+        prolog = fh.read(1 << 20).split(b"<graphml", 1)[0]
+    if b"<!DOCTYPE" in prolog.upper():
+        return Dataset(files=[name]), [Problem(name, 0, "", "GraphML with a DTD is refused (entities)")]
+    try:
+        G = nx.read_graphml(path, force_multigraph=True)
+    except (ElementTree.ParseError, nx.NetworkXError, KeyError, ValueError) as exc:
+        return Dataset(files=[name]), [Problem(name, 0, "", f"cannot read GraphML: {exc}")]
+    if not G.is_directed():
+        return Dataset(files=[name]), [
+            Problem(name, 0, "", "GraphML graph is undirected; aieco's is directed")
+        ]
+    return dataset_from_graph(G, file=name)
+
+
+#: The reader of each file type a dataset may hold (a folder's CSV and JSON files are read).
+READERS: dict[str, Callable[[Path], tuple[Dataset, list[Problem]]]] = {
+    ".csv": lambda path: read_csv(path),
+    ".json": lambda path: read_node_link(path),
+    ".graphml": lambda path: read_graphml(path),
+}
+
+
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for item in paths:
@@ -395,7 +423,7 @@ def read_dataset(paths: Iterable[str | Path]) -> tuple[Dataset, list[Problem]]:
     Parameters
     ----------
     paths
-        CSV or node-link JSON files, or folders holding them.
+        CSV, node-link JSON or GraphML files, or folders holding CSV and JSON files.
 
     Returns
     -------
@@ -419,8 +447,7 @@ def read_dataset(paths: Iterable[str | Path]) -> tuple[Dataset, list[Problem]]:
         if refused is not None:
             problems.append(refused)
             continue
-        reader = read_node_link if path.suffix.lower() == ".json" else read_csv
-        part, found = reader(path)
+        part, found = READERS.get(path.suffix.lower(), READERS[".csv"])(path)
         data.extend(part)
         problems += found
     return data, problems

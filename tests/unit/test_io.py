@@ -1,4 +1,4 @@
-"""Export and re-import: JSON and CSV give back an equal graph; GraphML is readable."""
+"""Export and re-import: JSON, GraphML and CSV give back an equal graph."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ def _content(eg: EcosystemGraph) -> tuple[dict[str, Any], dict[str, Any]]:
     return nodes, edges
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "graphml", "csv"])
 @pytest.mark.seconds
 def test_round_trip_is_exact(bundled: EcosystemGraph, tmp_path: Path, fmt: str) -> None:
-    target = tmp_path / ("graph.json" if fmt == "json" else "tables")
+    target = tmp_path / ("tables" if fmt == "csv" else f"graph.{fmt}")
     written = export_graph(bundled, target, fmt=fmt)  # type: ignore[arg-type]
     back = aieco.graph_from_files(written)
     nodes, edges = _content(bundled)
@@ -50,6 +50,25 @@ def test_graphml_opens_in_networkx(bundled: EcosystemGraph, tmp_path: Path) -> N
     assert G.number_of_nodes() == bundled.G.number_of_nodes()
     assert G.number_of_edges() == bundled.G.number_of_edges()
     assert G.nodes["iflytek"]["aliases"] == "|".join(bundled.node("iflytek")["aliases"])
+
+
+def test_graphml_that_is_not_aieco_s_is_refused_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from aieco.cli import app
+
+    cases = {
+        "dtd.graphml": '<?xml version="1.0"?><!DOCTYPE g [<!ENTITY a "aaaa">]><graphml>&a;</graphml>',
+        "undirected.graphml": '<graphml><graph edgedefault="undirected"><node id="a"/></graph></graphml>',
+        "cut.graphml": "<graphml><graph",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(app, ["load", str(tmp_path / name)])
+        assert result.exit_code != 0, name
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1, result.output
+        assert name in lines[0]
 
 
 def test_tampered_json_is_rejected_with_its_row(bundled: EcosystemGraph, tmp_path: Path) -> None:

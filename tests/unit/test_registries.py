@@ -83,3 +83,10 @@ def test_every_open_source_with_a_loader_has_its_sub_app() -> None:
     found = {name for name, _ in source_apps()} | {g.name for g in app.registered_groups}
     assert with_pull == {"epoch", "openalex", "ror", "wikidata"}
     assert with_pull <= found
+
+
+def test_every_format_of_the_graphs_own_loads_back() -> None:
+    from aieco.graph.io import EXPORT_FORMATS
+    from aieco.loaders.files import READERS
+
+    assert set(READERS) == {f".{fmt}" for fmt in EXPORT_FORMATS}
