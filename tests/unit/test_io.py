@@ -59,6 +59,10 @@ def test_graphml_that_is_not_aieco_s_is_refused_in_one_line(tmp_path: Path) -> N
 
     cases = {
         "dtd.graphml": '<?xml version="1.0"?><!DOCTYPE g [<!ENTITY a "aaaa">]><graphml>&a;</graphml>',
+        # the root's name in a comment first, and the DTD past the first mebibyte
+        "late-dtd.graphml": "<!-- <graphml> -->"
+        + " " * (2 << 20)
+        + '<!DOCTYPE g [<!ENTITY a "aaaa">]><graphml>&a;</graphml>',
         "undirected.graphml": '<graphml><graph edgedefault="undirected"><node id="a"/></graph></graphml>',
         "cut.graphml": "<graphml><graph",
     }
@@ -69,6 +73,7 @@ def test_graphml_that_is_not_aieco_s_is_refused_in_one_line(tmp_path: Path) -> N
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1, result.output
         assert name in lines[0]
+        assert ("DTD" in lines[0]) == ("dtd" in name), lines[0]
 
 
 def test_tampered_json_is_rejected_with_its_row(bundled: EcosystemGraph, tmp_path: Path) -> None:
