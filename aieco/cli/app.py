@@ -148,24 +148,25 @@ def main(
 
 for _command in (*data_commands.COMMANDS, *viz_commands.COMMANDS, *recipe_commands.COMMANDS):
     app.command()(_command)
-app.add_typer(report_app, name="report")
-app.add_typer(query_app, name="query")
-app.add_typer(neo4j_app, name="neo4j")
+#: The sub-apps that are not sources, first in the help.
+CORE_APPS: dict[str, typer.Typer] = {"report": report_app, "query": query_app, "neo4j": neo4j_app}
+for _name, _core in CORE_APPS.items():
+    app.add_typer(_core, name=_name)
 
 
 def source_apps() -> list[tuple[str, typer.Typer]]:
     """The sub-apps of the open sources, found rather than listed: every module
-    ``aieco/cli/<name>_commands.py`` that defines ``<name>_app`` is ``aieco <name>`` (after the
-    sub-apps above, by name), so adding a source adds its module and touches nothing here."""
+    ``aieco/cli/<name>_commands.py`` that defines ``<name>_app`` and is not one of
+    :data:`CORE_APPS` is ``aieco <name>`` (after those, by name), so adding a source adds its
+    module and touches nothing here."""
     import importlib
     import pkgutil
     from pathlib import Path
 
-    taken = {group.name for group in app.registered_groups}
     found = []
     for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda i: i.name):
         name = info.name.removesuffix("_commands")
-        if info.name.endswith("_commands") and name not in taken:
+        if info.name.endswith("_commands") and name not in CORE_APPS:
             sub = getattr(importlib.import_module(f"aieco.cli.{info.name}"), f"{name}_app", None)
             if isinstance(sub, typer.Typer):
                 found.append((name, sub))

@@ -80,9 +80,9 @@ def test_every_open_source_with_a_loader_has_its_sub_app() -> None:
         for path in loaders.glob("*.py")
         if re.search(rf"^def pull_{path.stem}\(", path.read_text(encoding="utf-8"), re.M)
     }
-    found = {name for name, _ in source_apps()} | {g.name for g in app.registered_groups}
     assert with_pull == {"epoch", "openalex", "ror", "wikidata"}
-    assert with_pull <= found
+    assert {name for name, _ in source_apps()} == with_pull
+    assert with_pull <= {group.name for group in app.registered_groups}
 
 
 def test_every_format_of_the_graphs_own_loads_back() -> None:
