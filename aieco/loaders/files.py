@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from xml.etree import ElementTree
-from xml.parsers import expat
 
 import networkx as nx
 from pydantic import BaseModel, ValidationError
@@ -60,6 +59,7 @@ from aieco.graph.schema import (
     NodeType,
 )
 from aieco.graph.text import from_spreadsheet
+from aieco.loaders.xmlsafe import declares_dtd
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -378,40 +378,6 @@ def read_node_link(path: str | Path) -> tuple[Dataset, list[Problem]]:
     return dataset_from_graph(G, file=name)
 
 
-class _RootReachedError(Exception):
-    """The parser reached the root element: no DTD before it."""
-
-
-class _DtdError(Exception):
-    """The file declares a DTD."""
-
-
-def _has_dtd(path: str | Path) -> bool:
-    """Whether an XML file declares a DTD (where entities are declared), found by expat itself
-    (a comment or a CDATA section that merely says ``<!DOCTYPE`` is not one) and read only up
-    to the root element."""
-
-    def doctype(*_: object) -> None:
-        raise _DtdError
-
-    def root(*_: object) -> None:
-        raise _RootReachedError
-
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = doctype
-    parser.StartElementHandler = root
-    try:
-        with Path(path).open("rb") as fh:
-            while chunk := fh.read(1 << 16):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-    except _DtdError:
-        return True
-    except (_RootReachedError, expat.ExpatError):  # a malformed file is left to the GraphML reader to name
-        return False
-    return False
-
-
 def read_graphml(path: str | Path) -> tuple[Dataset, list[Problem]]:
     """Read GraphML written by ``aieco export --format graphml`` (lists joined with ``|``, as in
     the CSV tables; the record models split them again). A file declaring a DTD is refused
@@ -421,7 +387,7 @@ def read_graphml(path: str | Path) -> tuple[Dataset, list[Problem]]:
     def refused(message: str) -> tuple[Dataset, list[Problem]]:
         return Dataset(files=[name]), [Problem(name, 0, "", message)]
 
-    if _has_dtd(path):
+    if declares_dtd(path):
         return refused("GraphML with a DTD is refused (entities)")
     try:
         G = nx.read_graphml(path, force_multigraph=True)
