@@ -61,7 +61,9 @@ def _split_list(value: Any) -> Any:
     return value
 
 
-_KEY_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+#: A researcher key (pseudonymous): a short token
+KEY_PATTERN = r"[A-Za-z0-9_.:-]{1,64}"
+_KEY_RE = re.compile(KEY_PATTERN)
 
 
 def _split_keys(value: Any) -> Any:

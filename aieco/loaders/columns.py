@@ -42,6 +42,7 @@ from aieco.graph.records import (
     DATE_PATTERN,
     ID_PATTERN,
     INT64_MAX,
+    KEY_PATTERN,
     Dataset,
     EntityColumns,
     Origin,
@@ -81,6 +82,8 @@ _FLOAT_RE = re.compile(r"\d{1,15}(\.\d{0,15})?|\.\d{1,15}")
 _SIGNED_FLOAT_RE = re.compile(r"-?(\d{1,15}(\.\d{0,15})?|\.\d{1,15})")
 _DATE_RE = re.compile(DATE_PATTERN)
 _ID = re.compile(ID_PATTERN)
+#: A researchers cell as the model reads it: keys split at "|", none blank or padded
+_KEYS = re.compile(f"{KEY_PATTERN}(\\|{KEY_PATTERN})*")
 _YEAR_FIELDS = ("year", "period_start", "period_end")
 _LIST_FIELDS = tuple(sorted(LIST_FIELDS))
 
@@ -107,7 +110,7 @@ _RELATIONS = _Spec(
     RELATION_FIELDS,
     required=("from", "type", "to", "source"),
     # the model strips neither a type nor the ids of the ends: padded ones are flagged
-    unstripped=frozenset({"type", "from", "to"}),
+    unstripped=frozenset({"type", "from", "to", "researchers"}),
     ints={"rank": (1, INT64_MAX), **_YEARS},
     floats={"share": (0.0, 1.0), "count": (0.0, math.inf)},
 )
@@ -337,8 +340,25 @@ def _flag_relations(cells: Cells, flag: np.ndarray) -> None:
     weightless = (cells["share"] == "") & (cells["count"] == "")
     flag |= _isin(kind, sorted(_NEEDS_WEIGHT)) & weightless
     flag |= cells["from"] == cells["to"]
-    if "researchers" in cells:  # its rules (flows only, count = distinct keys) are the model's alone
-        flag |= cells["researchers"] != ""
+    if "researchers" in cells:
+        _flag_researchers(cells, flag)
+
+
+def _flag_researchers(cells: Cells, flag: np.ndarray) -> None:
+    """The model's rules for a flow's researchers: keys only, on a TALENT_FLOW only, its count
+    the number of distinct keys (the model splits the cell as written: it is not stripped)."""
+    listed = np.flatnonzero(~flag & (cells["researchers"] != ""))
+    if not len(listed):
+        return
+    keys = cells["researchers"][listed]
+    bad = ~pd.Series(keys, dtype=object, copy=False).str.fullmatch(_KEYS.pattern).to_numpy(dtype=bool)
+    bad |= cells["type"][listed] != RelType.TALENT_FLOW.value
+    counts = cells["count"][listed]
+    bad |= counts == ""
+    ok = np.flatnonzero(~bad)
+    distinct = np.array([len(set(v.split("|"))) for v in keys[ok].tolist()], dtype=float)
+    bad[ok] = counts[ok].astype(float) != distinct
+    flag[listed[bad]] = True
 
 
 def _flag_entities(cells: Cells, flag: np.ndarray) -> None:

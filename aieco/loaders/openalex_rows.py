@@ -30,6 +30,7 @@ class _Builder:
         self.merges: list[Merge] = []
         self.seen_relations: set[str] = set()
         self.uses_geonames = False
+        self.placed: dict[str, str | None] = {}  # place keys already turned into entities
         # one institution per place key (``city:…``, ``region:…``, ``country:…``) stands for the
         # place (its names and GeoNames id): a full record first, else a dehydrated copy
         self.holder: dict[str, Institution] = {}
@@ -137,7 +138,7 @@ class _Builder:
             return self.ids[key]
         if inst_id.startswith("@") and self.resolver is not None:
             node = inst_id[1:]
-            members = sorted(i for i, k in self.acc.canon_items() if k == inst_id)
+            members = self.acc.members(inst_id)
             for member in members:
                 record = self.acc.institution(member)
                 found = self.resolver.institution(record) if record is not None else None
@@ -198,6 +199,11 @@ class _Builder:
 
     def place(self, key: str) -> str | None:
         """The entity of a place key (``city:…``, ``region:…``, ``country:…``) or an institution id."""
+        if key not in self.placed:
+            self.placed[key] = self._place(key)
+        return self.placed[key]
+
+    def _place(self, key: str) -> str | None:
         level, sep, _ = key.partition(":")
         if not sep:
             return self.institution(key)

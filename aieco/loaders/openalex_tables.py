@@ -159,6 +159,8 @@ class Accumulator:
     examples: dict[str, list[str]] = field(default_factory=dict)
     _types: dict[str, NodeType | None] = field(default_factory=dict, repr=False)
     _canon: dict[str, str] = field(default_factory=dict, repr=False)
+    #: the ids counted under each key (``_canon`` read backwards)
+    _members: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _regions_filled: bool = field(default=False, repr=False)
     #: The first institution read of each canonical key (``@<bundled id>`` or its own id).
     representative: dict[str, str] = field(default_factory=dict, repr=False)
@@ -180,13 +182,18 @@ class Accumulator:
         self.institutions[inst.id] = inst
         self.stubs.pop(inst.id, None)
         self._types.clear()
-        self._canon.pop(inst.id, None)
+        self._forget(inst.id)
 
     def discard(self, inst_id: str) -> None:
         """Forget an institution's record (one a registry pull leaves out)."""
         self.institutions.pop(inst_id, None)
         self._types.clear()
-        self._canon.pop(inst_id, None)
+        self._forget(inst_id)
+
+    def _forget(self, inst_id: str) -> None:
+        key = self._canon.pop(inst_id, None)
+        if key is not None:
+            self._members[key].discard(inst_id)
 
     def _stub(self, rec: Any) -> str | None:
         """Register the dehydrated institution of an affiliation or authorship; its id."""
@@ -210,12 +217,13 @@ class Accumulator:
             if found is not None:
                 key = f"@{found[0]}"
             self._canon[inst_id] = key
+            self._members.setdefault(key, set()).add(inst_id)
             self.representative.setdefault(key, inst_id)
         return self._canon[inst_id]
 
-    def canon_items(self) -> list[tuple[str, str]]:
-        """(institution id, counting key) of every institution counted so far."""
-        return list(self._canon.items())
+    def members(self, key: str) -> list[str]:
+        """The institutions counted under ``key`` so far, sorted."""
+        return sorted(self._members.get(key, ()))
 
     def institution(self, inst_id: str) -> Institution | None:
         """The full record of an institution, else its dehydrated copy (``@…``: its first record)."""

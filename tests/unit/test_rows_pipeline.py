@@ -54,3 +54,51 @@ def test_a_value_no_cell_holds_sends_the_table_to_the_models() -> None:
     rows[5]["researchers"] = ["x", "y"]  # a list: read by the model, not as a cell
     data, _ = dataset_from_rows({"relations": rows}, "<rows>")
     assert not data.relation_columns
+
+
+#: Researchers cells (with the row's type and count) and whether the model accepts them
+RESEARCHERS = [
+    ("a1|b2", "TALENT_FLOW", 2, True),
+    ("a1|a1", "TALENT_FLOW", 1, True),  # the count is of distinct researchers
+    ("a1|a1", "TALENT_FLOW", 2, False),
+    ("a1|b2", "TALENT_FLOW", 1, False),
+    ("a1|b2", "TALENT_FLOW", None, False),
+    ("a1|b2", "PARTNERS_WITH", 2, False),  # only a flow lists researchers
+    ("a1||b2", "TALENT_FLOW", 2, False),
+    (" a1|b2", "TALENT_FLOW", 2, False),  # not stripped: " a1" is no key
+    ("a1|b2 ", "TALENT_FLOW", 2, False),
+    ("a1|b 2", "TALENT_FLOW", 2, False),
+    ("a1|", "TALENT_FLOW", 1, False),
+    ("k" * 65, "TALENT_FLOW", 1, False),
+    ("k" * 64 + "|x:y.z-_9", "TALENT_FLOW", 2, True),
+    ("a1|b2|é", "TALENT_FLOW", 3, False),
+]
+
+
+def _flows(n: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {"from": f"a{i}", "to": f"b{i}", "type": "TALENT_FLOW", "source": "s", "year": 2020,
+         "count": 2, "researchers": f"r{i}|q{i}"}
+        for i in range(n)
+    ]  # fmt: skip
+    for at, (keys, kind, count, _) in enumerate(RESEARCHERS, start=10):
+        rows[at] |= {"researchers": keys, "type": kind, "count": count}
+    return rows
+
+
+@pytest.mark.seconds
+def test_researchers_get_the_models_verdict_on_both_paths() -> None:
+    """A flow's researchers are checked column-wise as the model checks them (no big table of
+    flows sent row by row to the models), and every row the model refuses is refused there too."""
+    found = {}
+    for n in (COLUMN_WISE_FROM_ROWS + 5, 40):
+        data, problems = dataset_from_rows({"relations": _flows(n)}, "<rows>")
+        found[n] = sorted((p.row, p.field, p.message) for p in problems)
+        if n > 40:
+            (table,) = data.relation_columns
+            assert len(table) + len(data.relations) == n - len(found[n])
+            assert len(data.relations) == 0  # no accepted row needed the models
+            assert table.columns["researchers"][0] == ["r0", "q0"]
+    refused = sorted(at for at, (*_, ok) in enumerate(RESEARCHERS, start=11) if not ok)
+    assert sorted({row for row, _, _ in found[40]}) == refused
+    assert found[COLUMN_WISE_FROM_ROWS + 5] == found[40]
