@@ -35,6 +35,7 @@ from aieco.loaders.openalex_sql import (
     scan_sql,
     short_sql,
     year_ok_sql,
+    years_bad_sql,
     years_sql,
 )
 from aieco.loaders.openalex_tables import Accumulator
@@ -144,23 +145,21 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
     old = (
         "affiliations IS NULL AND (last_known_institution IS NOT NULL OR last_known_institutions IS NOT NULL)"
     )
-    bad_years = (
-        "coalesce(list_bool_or(list_transform(coalesce(affiliations, []), lambda a: "
-        f"len(list_filter(coalesce(a.years, []), lambda y: NOT {year_ok_sql('y')})) > 0)), false)"
-    )
     # one scan: each affiliation a row (an author without any keeps one row, ``has_aff`` false)
     if files:
         con.execute(
             f"""
             CREATE TABLE arows AS
-            SELECT author, old_schema, keep, misshapen, a IS NOT NULL AS has_aff, a.institution AS inst,
-                   nullif({short_sql("a.institution.id")}, '') AS inst_id, {years_sql("a.years")} AS years
+            SELECT author, old_schema, keep, {years_sql("a.years")} AS years,
+                   misshapen OR {years_bad_sql("a.years", "years")} AS misshapen,
+                   a IS NOT NULL AS has_aff, a.institution AS inst,
+                   nullif({short_sql("a.institution.id")}, '') AS inst_id
             FROM (
               SELECT author, old_schema, keep, misshapen, unnest(affs) AS a FROM (
                 SELECT coalesce(nullif({short_sql("id")}, ''), 'author ' || hash(affiliations)) AS author,
                        {old} AS old_schema, NOT ({old}) AND {keep} AS keep, misshapen,
                        CASE WHEN len(affiliations) > 0 THEN affiliations ELSE [NULL] END AS affs
-                FROM {scan_sql(_author_columns(acc), bad_years)}
+                FROM {scan_sql(_author_columns(acc), "false")}
               )
             )
             """,
@@ -184,13 +183,13 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
         con,
         acc,
         "pre-2024 record without an affiliation history",
-        "SELECT author FROM authors WHERE old_schema ORDER BY o",
+        "SELECT author, o FROM authors WHERE old_schema",
     )
     _drop(
         con,
         acc,
         "outside the filters",
-        "SELECT author FROM authors WHERE NOT old_schema AND NOT keep ORDER BY o",
+        "SELECT author, o FROM authors WHERE NOT old_schema AND NOT keep",
     )
     con.execute(
         "CREATE VIEW aff AS SELECT rowid AS o, author, inst, inst_id, years FROM arows WHERE keep AND has_aff"
@@ -199,14 +198,14 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
         con,
         acc,
         "affiliation without an institution id",
-        "SELECT author FROM aff WHERE inst_id IS NULL ORDER BY o",
+        "SELECT author, o FROM aff WHERE inst_id IS NULL",
     )
     _drop(
         con,
         acc,
         "affiliation set aside (too few years)",
-        "SELECT author || ' ' || inst_id FROM aff "
-        f"WHERE inst_id IS NOT NULL AND len(years) < {acc.noise.min_years} ORDER BY o",
+        "SELECT author || ' ' || inst_id, o FROM aff "
+        f"WHERE inst_id IS NOT NULL AND len(years) < {acc.noise.min_years}",
     )
 
 
@@ -255,7 +254,9 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
     )
     _tally(acc, "works", _one(con, "SELECT count(*) FROM works"))
     _tally(acc, "works kept", _one(con, "SELECT count(*) FROM wkept"))
-    _drop(con, acc, "work outside the filters", "SELECT work FROM works WHERE r NOT IN (SELECT r FROM wkept)")
+    _drop(
+        con, acc, "work outside the filters", "SELECT work, r FROM works WHERE r NOT IN (SELECT r FROM wkept)"
+    )
 
 
 def _institutions(con: Any, acc: Accumulator) -> None:
@@ -289,13 +290,16 @@ def _institutions(con: Any, acc: Accumulator) -> None:
         mapped.append(
             (key, acc.representative.get(key, key), parents, acc.flow_end(key), stay, acc.city_key(key))
         )
+    # each key and place also as a number, which the careers' list functions compare faster
+    places = {p: i for i, p in enumerate(sorted({m[4] for m in mapped if m[4] is not None}))}
+    numbered = [(*m, i, None if m[4] is None else places[m[4]]) for i, m in enumerate(mapped)]
     con.execute("CREATE TABLE inst (inst_id VARCHAR, k VARCHAR, stub BOOLEAN, typed BOOLEAN)")
     con.execute(
         "CREATE TABLE canon (k VARCHAR, rep VARCHAR, parents VARCHAR[], flow_end VARCHAR, stay VARCHAR, "
-        "city VARCHAR)"
+        "city VARCHAR, ki INTEGER, si INTEGER)"
     )
     _insert(con, "inst", rows)
-    _insert(con, "canon", mapped)
+    _insert(con, "canon", numbered)
 
 
 def _careers(con: Any, acc: Accumulator) -> None:
@@ -305,7 +309,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
     con.execute(
         f"""
         CREATE TABLE held AS
-        SELECT a.o, a.author, a.inst_id, i.k, i.stub, i.typed, c.stay,
+        SELECT a.o, a.author, a.inst_id, i.k, i.stub, i.typed, c.ki, c.si,
                list_filter(a.years, lambda year: {_year_clause("year", acc)}) AS years
         FROM aff a JOIN inst i USING (inst_id) JOIN canon c USING (k)
         WHERE len(a.years) >= {acc.noise.min_years}
@@ -315,13 +319,13 @@ def _careers(con: Any, acc: Accumulator) -> None:
         con,
         acc,
         "institution known only from the author record",
-        "SELECT inst_id FROM held WHERE stub ORDER BY o",
+        "SELECT inst_id, o FROM held WHERE stub",
     )
     _drop(
         con,
         acc,
         "institution aieco cannot type (flows end at its place)",
-        "SELECT inst_id FROM held WHERE NOT typed ORDER BY o",
+        "SELECT inst_id, o FROM held WHERE NOT typed",
     )
     con.execute(
         """
@@ -335,7 +339,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
           FROM (
             SELECT author, l, list_sort(list_distinct(flatten(list_transform(l, lambda a: a.y)))) AS yrs
             FROM (
-              SELECT author, list({'k': k, 's': coalesce(stay, '?' || k), 'y': years}) AS l
+              SELECT author, list({'k': ki, 's': coalesce(si, -1 - ki), 'y': years}) AS l
               FROM held GROUP BY author
             )
           )
@@ -347,7 +351,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
         con,
         acc,
         "no affiliation in the years kept",
-        "SELECT author FROM authors WHERE keep AND author NOT IN (SELECT author FROM careers) ORDER BY o",
+        "SELECT author, o FROM authors WHERE keep AND author NOT IN (SELECT author FROM careers)",
     )
     limit = float(acc.noise.max_median_per_year)
     con.execute(
@@ -360,7 +364,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
             con,
             acc,
             "profile flagged as merged",
-            "SELECT author FROM authors WHERE author IN (SELECT author FROM flagged) ORDER BY o",
+            "SELECT author, o FROM authors WHERE author IN (SELECT author FROM flagged)",
         )
         con.execute("DELETE FROM careers WHERE author IN (SELECT author FROM flagged)")
     _tally(acc, "authors kept", _one(con, "SELECT count(*) FROM careers"))
@@ -372,7 +376,7 @@ def _careers(con: Any, acc: Accumulator) -> None:
             't': p[5],
             'lft': list_filter(p[1], lambda x: NOT list_contains(p[2], x)),
             'jnd': list_filter(p[2], lambda x: NOT list_contains(p[1], x)),
-            'ps': list_filter(p[3], lambda x: NOT starts_with(x, '?')),
+            'ps': list_filter(p[3], lambda x: x >= 0),
             'cs': p[4]
         })) AS st
         FROM careers WHERE len(yrs) > 1
@@ -385,13 +389,15 @@ def _careers(con: Any, acc: Accumulator) -> None:
           SELECT author, t, g, unnest(jnd) AS b
           FROM (SELECT author, st.t AS t, st.jnd AS jnd, unnest(st.lft) AS g FROM steps WHERE len(st.jnd) > 0)
         )
-        SELECT p.author, p.t, p.g, p.b,
+        SELECT p.author, p.t, cg.k AS g, cb.k AS b,
                list_contains(cg.parents, cb.rep) OR list_contains(cb.parents, cg.rep) AS one_org,
                cg.flow_end AS a_end, cb.flow_end AS b_end
-        FROM pairs p JOIN canon cg ON cg.k = p.g JOIN canon cb ON cb.k = p.b
+        FROM pairs p JOIN canon cg ON cg.ki = p.g JOIN canon cb ON cb.ki = p.b
         """
     )
-    example = "SELECT author || ' ' || g || '→' || b || ' ' || t FROM moves"
+    example = (
+        "SELECT author || ' ' || g || '→' || b || ' ' || t, [a.o, t] FROM moves JOIN authors a USING (author)"
+    )
     _drop(con, acc, "move inside one organisation (lineage)", f"{example} WHERE one_org")
     _drop(
         con,
@@ -412,9 +418,11 @@ def _careers(con: Any, acc: Accumulator) -> None:
         acc.flows[(a, b, int(t))] = researchers
     stays = con.execute(
         """
-        SELECT list_contains(cs, s) AS stayed, s, t, count(*) FROM (
-          SELECT st.t AS t, st.cs AS cs, unnest(st.ps) AS s FROM steps
-        ) GROUP BY ALL
+        SELECT stayed, c.stay, t, n FROM (
+          SELECT list_contains(cs, s) AS stayed, s, t, count(*) AS n FROM (
+            SELECT st.t AS t, st.cs AS cs, unnest(st.ps) AS s FROM steps
+          ) GROUP BY ALL
+        ) JOIN (SELECT DISTINCT si, stay FROM canon) c ON c.si = s
         """
     ).fetchall()
     for stayed, place, year, n in stays:
@@ -441,7 +449,7 @@ def _work_counts(con: Any, acc: Accumulator) -> None:
         con,
         acc,
         "work with too many institutions for collaborations",
-        f"SELECT any_value(work) FROM wk GROUP BY r HAVING count(*) > {MAX_COLLABORATORS}",
+        f"SELECT any_value(work), r FROM wk GROUP BY r HAVING count(*) > {MAX_COLLABORATORS}",
     )
     for a, b, year, n in con.execute(
         f"""
@@ -473,8 +481,13 @@ def _insert(con: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
 
 
 def _drop(con: Any, acc: Accumulator, reason: str, query: str) -> None:
-    """Count the rows of ``query`` (one column: an example id) as left out for ``reason``."""
-    n, examples = con.execute(f"SELECT count(*), list(e)[1:5] FROM ({query}) AS q(e)").fetchone()
+    """Count the rows of ``query`` as left out for ``reason``; its columns are an example id and
+    the order it was met in (the examples are the first five distinct ones met, the same on every
+    run, as the streaming reader gives them)."""
+    n, examples = con.execute(
+        f"WITH q(e, o) AS MATERIALIZED ({query}) SELECT (SELECT count(*) FROM q), "
+        "(SELECT min_by(e, {'o': o, 'e': e}, 5) FROM (SELECT e, min(o) AS o FROM q GROUP BY e))"
+    ).fetchone()
     if n:
         acc.dropped[reason] += int(n)
         kept = acc.examples.setdefault(reason, [])

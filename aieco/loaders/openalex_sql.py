@@ -98,8 +98,22 @@ def is_ai_sql(topic_lists: Iterable[str], single: Iterable[str], concept_lists: 
 
 
 def years_sql(expr: str) -> str:
-    """SQL: the whole-number years of a JSON list, distinct (booleans and text are not years)."""
+    """SQL: the years of a JSON list, distinct (its ``NULL`` left out). Only for a list that
+    :func:`years_bad_sql` passes: the cast is lenient (``"2021"`` and ``true`` would pass)."""
+    return f"list_distinct(TRY_CAST(coalesce({expr}, []) AS BIGINT[]))"
+
+
+#: A JSON list's text (DuckDB writes ``[2019, NULL, 2020]``) holding only short whole numbers
+#: and nulls: text, booleans, fractions (``2019.5``, ``1000.0``), signs and lists have other text
+_WHOLE_YEARS = r"\[((\d{1,4}|NULL)(, (\d{1,4}|NULL))*)?\]"
+
+
+def years_bad_sql(expr: str, years: str) -> str:
+    """SQL: a JSON list of years holds a value the strict reader refuses (one that is not null
+    nor a whole number in the schema's range); a missing list is no fault. ``years`` names the
+    list's :func:`years_sql`. One pattern match of the list's text and its range, instead of a
+    JSON type test of each value."""
     return (
-        f"list_distinct(list_transform(list_filter(coalesce({expr}, []), "
-        f"lambda y: json_type(y) IN ('BIGINT', 'UBIGINT')), lambda y: CAST(y AS BIGINT)))"
+        f"(NOT coalesce(regexp_full_match(CAST({expr} AS VARCHAR), '{_WHOLE_YEARS}'), true) OR "
+        f"coalesce(list_min({years}) < {MIN_YEAR} OR list_max({years}) > {MAX_YEAR}, false))"
     )
