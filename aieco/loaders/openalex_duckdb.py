@@ -9,8 +9,11 @@ Python (by the same :class:`~aieco.loaders.openalex_tables.Accumulator` methods 
 reader uses) and joined in as a table. The results land in the accumulator, so both readers
 share the rows builder; a test requires equal tables from both on real records.
 
-Memory is bounded by DuckDB's ``memory_limit`` (it spills to a temporary folder beyond it). A
-record DuckDB cannot read sends the snapshot to the strict reader, which names file, line, field.
+Memory is bounded: the author part files are read in batches (:data:`BATCH_BYTES`), each
+batch's careers counted into tables that outlive it (the institutions met, each researcher's
+corridors) before the next is read, and DuckDB's ``memory_limit`` bounds the rest (it spills
+to a temporary folder beyond it). A record DuckDB cannot read sends the snapshot to the strict
+reader, which names file, line, field.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from aieco.errors import MissingDependencyError
+from aieco.loaders.openalex_careers import careers, drop, flows, insert, one, tally, year_clause
 from aieco.loaders.openalex_model import MAX_COLLABORATORS
 from aieco.loaders.openalex_pull import Progress
 from aieco.loaders.openalex_sql import (
@@ -41,6 +45,10 @@ from aieco.loaders.openalex_sql import (
 from aieco.loaders.openalex_tables import Accumulator
 
 logger = logging.getLogger(__name__)
+
+#: Author part files are read in batches of about this many (compressed) bytes: each batch's
+#: affiliations are held, counted and dropped before the next (~100,000 real-size authors)
+BATCH_BYTES = 256 * 2**20
 
 
 class _Timed:
@@ -109,12 +117,24 @@ def _work_columns(acc: Accumulator) -> dict[str, str]:
     )
 
 
-def _year_clause(column: str, acc: Accumulator) -> str:
-    """SQL: ``column`` is a year the filters keep."""
-    f = acc.filters
-    parts = [f"{column} >= {int(f.from_year)}"] if f.from_year is not None else []
-    parts += [f"{column} <= {int(f.to_year)}"] if f.to_year is not None else []
-    return " AND ".join(parts) or "true"
+def batches(files: list[Path], size: int | None = None) -> list[list[Path]]:
+    """The author part files in batches of about ``size`` bytes (:data:`BATCH_BYTES`), a file
+    never split, in the snapshot's order; one empty batch when there are none.
+
+    >>> batches([])
+    [[]]
+    """
+    size = BATCH_BYTES if size is None else size
+    out: list[list[Path]] = [[]]
+    held = 0
+    for path in files:
+        weight = path.stat().st_size if path.exists() else 0
+        if out[-1] and held + weight > size:
+            out.append([])
+            held = 0
+        out[-1].append(path)
+        held += weight
+    return out
 
 
 def _read(
@@ -123,17 +143,39 @@ def _read(
     acc.fill_regions()
     f = acc.filters
     countries = [c.upper() for c in f.countries]
+    total = len(author_files) + len(work_files)
+    _tables(con)
+    done = 0
+    for batch in batches(author_files):  # each batch read, counted and forgotten: memory stays bounded
+        if progress:
+            progress("authors", done, total)
+        _authors(con, acc, batch, countries)
+        _institutions(con, acc, AUTHOR_INSTITUTIONS)
+        careers(con, acc)
+        con.execute("DROP VIEW aff")
+        for table in ("arows", "authors", "held", "careers", "flagged", "steps", "moves"):
+            con.execute(f"DROP TABLE {table}")
+        done += len(batch)
     if progress:
-        progress("authors", 0, len(author_files) + len(work_files))
-    _authors(con, acc, author_files, countries)
-    if progress:
-        progress("works", len(author_files), len(author_files) + len(work_files))
+        progress("works", done, total)
     _works(con, acc, work_files, countries)
-    _institutions(con, acc)
-    _careers(con, acc)
+    _institutions(con, acc, WORK_INSTITUTIONS)
+    flows(con, acc)
     _work_counts(con, acc)
     if progress:
-        progress("works", len(author_files) + len(work_files), len(author_files) + len(work_files))
+        progress("works", total, total)
+
+
+def _tables(con: Any) -> None:
+    """The tables that outlive a batch: institutions met (``inst``), their counting keys
+    (``canon``, each key and place also as a number the careers compare faster) and each
+    researcher's corridors (``corridors``)."""
+    con.execute("CREATE TABLE inst (inst_id VARCHAR, k VARCHAR, stub BOOLEAN, typed BOOLEAN)")
+    con.execute(
+        "CREATE TABLE canon (k VARCHAR, rep VARCHAR, parents VARCHAR[], flow_end VARCHAR, stay VARCHAR, "
+        "city VARCHAR, ki INTEGER, si INTEGER)"
+    )
+    con.execute("CREATE TABLE corridors (a_end VARCHAR, b_end VARCHAR, t BIGINT, key VARCHAR)")
 
 
 def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) -> None:
@@ -165,7 +207,7 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
             """,
             [*([countries] if countries else []), [str(p) for p in files], _author_columns(acc)],
         )
-        if _one(con, "SELECT count(*) FROM arows WHERE misshapen"):
+        if one(con, "SELECT count(*) FROM arows WHERE misshapen"):
             raise ShapeError("an author record of the wrong shape")
     else:
         con.execute(
@@ -178,14 +220,14 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
         "bool_or(keep) AS keep, substr(sha256(? || ':' || author), 1, 12) AS key FROM arows GROUP BY author",
         [acc.salt],
     )
-    _tally(acc, "authors", _one(con, "SELECT count(*) FROM authors"))
-    _drop(
+    tally(acc, "authors", one(con, "SELECT count(*) FROM authors"))
+    drop(
         con,
         acc,
         "pre-2024 record without an affiliation history",
         "SELECT author, o FROM authors WHERE old_schema",
     )
-    _drop(
+    drop(
         con,
         acc,
         "outside the filters",
@@ -194,13 +236,13 @@ def _authors(con: Any, acc: Accumulator, files: list[Path], countries: list[str]
     con.execute(
         "CREATE VIEW aff AS SELECT rowid AS o, author, inst, inst_id, years FROM arows WHERE keep AND has_aff"
     )
-    _drop(
+    drop(
         con,
         acc,
         "affiliation without an institution id",
         "SELECT author, o FROM aff WHERE inst_id IS NULL",
     )
-    _drop(
+    drop(
         con,
         acc,
         "affiliation set aside (too few years)",
@@ -224,7 +266,7 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
             """,
             [[str(p) for p in files], _work_columns(acc)],
         )
-        if _one(con, "SELECT count(*) FROM works WHERE misshapen"):
+        if one(con, "SELECT count(*) FROM works WHERE misshapen"):
             raise ShapeError("a work record of the wrong shape")
     else:
         con.execute(
@@ -241,7 +283,7 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
                              generate_subscripts(w.au.institutions, 1) AS pos2) AS x
         """
     )
-    keep = [f"year IS NOT NULL AND {_year_clause('year', acc)}"]
+    keep = [f"year IS NOT NULL AND {year_clause('year', acc)}"]
     keep += ["ai"] if acc.filters.ai_only else []
     if countries:
         keep.append(
@@ -252,181 +294,68 @@ def _works(con: Any, acc: Accumulator, files: list[Path], countries: list[str]) 
         f"CREATE TABLE wkept AS SELECT r, work, year FROM works WHERE {' AND '.join(keep)}",
         [countries] if countries else [],
     )
-    _tally(acc, "works", _one(con, "SELECT count(*) FROM works"))
-    _tally(acc, "works kept", _one(con, "SELECT count(*) FROM wkept"))
-    _drop(
+    tally(acc, "works", one(con, "SELECT count(*) FROM works"))
+    tally(acc, "works kept", one(con, "SELECT count(*) FROM wkept"))
+    drop(
         con, acc, "work outside the filters", "SELECT work, r FROM works WHERE r NOT IN (SELECT r FROM wkept)"
     )
 
 
-def _institutions(con: Any, acc: Accumulator) -> None:
-    """Every institution named, met in the streaming reader's order: stubs, counting keys, types
-    and places by the accumulator's own rules, as tables ``inst`` and ``canon``."""
+#: Institutions an author batch names: the first affiliation naming each is its stub
+AUTHOR_INSTITUTIONS = "SELECT inst_id, inst, [o] AS o, [o] AS c FROM aff WHERE inst_id IS NOT NULL"
+#: Institutions the works kept name (after every author's): the first authorship naming each
+WORK_INSTITUTIONS = (
+    "SELECT inst_id, inst, [r, pos, pos2] AS o, [r] AS c FROM wi "
+    "WHERE inst_id IS NOT NULL AND r IN (SELECT r FROM wkept)"
+)
+
+
+def _institutions(con: Any, acc: Accumulator, named_sql: str) -> None:
+    """The institutions ``named_sql`` names that are not yet in ``inst``, met in the streaming
+    reader's order: stubs, counting keys, types and places by the accumulator's own rules,
+    added to tables ``inst`` and ``canon``."""
     named = con.execute(
-        """
-        SELECT inst_id, arg_min(inst, o) AS inst, min(c) AS first FROM (
-          SELECT inst_id, inst, [0, o, 0, 0] AS o, [0, o, 0] AS c FROM aff WHERE inst_id IS NOT NULL
-          UNION ALL
-          SELECT inst_id, inst, [1, r, pos, pos2] AS o, [1, r, 0] AS c FROM wi
-          WHERE inst_id IS NOT NULL AND r IN (SELECT r FROM wkept)
-        ) GROUP BY inst_id ORDER BY first, inst_id
+        f"""
+        SELECT inst_id, arg_min(inst, o) AS inst, min(c) AS first FROM ({named_sql})
+        WHERE inst_id NOT IN (SELECT inst_id FROM inst)
+        GROUP BY inst_id ORDER BY first, inst_id
         """
     ).fetchall()
+    if not named:
+        return
     for inst_id, inst, _ in named:
         acc._stub({k: v for k, v in (inst or {}).items() if v is not None} | {"id": inst_id})
     rows = []
     for inst_id, _, _ in named:  # counting keys made in first-met order, as the streaming reader does
         key = acc.canon(inst_id)
         rows.append((inst_id, key, inst_id in acc.stubs, acc.type_of(key) is not None))
-    mapped = []
-    for key in sorted({r[1] for r in rows}):
+    known = dict(con.execute("SELECT k, ki FROM canon").fetchall())
+    places = dict(con.execute("SELECT DISTINCT stay, si FROM canon WHERE stay IS NOT NULL").fetchall())
+    mapped: list[tuple[Any, ...]] = []
+    for key in sorted({r[1] for r in rows} - set(known)):
         inst = acc.institution(key)
         stay = (
             (key if acc.type_of(key) is not None else None)
             if acc.level == "institution"
             else acc.place_of(key)
         )
+        if stay is not None and stay not in places:
+            places[stay] = len(places)
         parents = list(inst.parents) if inst else []
         mapped.append(
-            (key, acc.representative.get(key, key), parents, acc.flow_end(key), stay, acc.city_key(key))
-        )
-    # each key and place also as a number, which the careers' list functions compare faster
-    places = {p: i for i, p in enumerate(sorted({m[4] for m in mapped if m[4] is not None}))}
-    numbered = [(*m, i, None if m[4] is None else places[m[4]]) for i, m in enumerate(mapped)]
-    con.execute("CREATE TABLE inst (inst_id VARCHAR, k VARCHAR, stub BOOLEAN, typed BOOLEAN)")
-    con.execute(
-        "CREATE TABLE canon (k VARCHAR, rep VARCHAR, parents VARCHAR[], flow_end VARCHAR, stay VARCHAR, "
-        "city VARCHAR, ki INTEGER, si INTEGER)"
-    )
-    _insert(con, "inst", rows)
-    _insert(con, "canon", numbered)
-
-
-def _careers(con: Any, acc: Accumulator) -> None:
-    """The move rule, stays and departures, each author at once: the author's affiliations as one
-    list, each year's set of institutions (and of places) computed from it with list functions,
-    and each year compared with the previous one."""
-    con.execute(
-        f"""
-        CREATE TABLE held AS
-        SELECT a.o, a.author, a.inst_id, i.k, i.stub, i.typed, c.ki, c.si,
-               list_filter(a.years, lambda year: {_year_clause("year", acc)}) AS years
-        FROM aff a JOIN inst i USING (inst_id) JOIN canon c USING (k)
-        WHERE len(a.years) >= {acc.noise.min_years}
-        """
-    )
-    _drop(
-        con,
-        acc,
-        "institution known only from the author record",
-        "SELECT inst_id, o FROM held WHERE stub",
-    )
-    _drop(
-        con,
-        acc,
-        "institution aieco cannot type (flows end at its place)",
-        "SELECT inst_id, o FROM held WHERE NOT typed",
-    )
-    con.execute(
-        """
-        CREATE TABLE careers AS
-        SELECT author, yrs,
-               list_transform(per_year, lambda x: list_distinct(list_transform(x, lambda a: a.k))) AS ks,
-               list_transform(per_year, lambda x: list_distinct(list_transform(x, lambda a: a.s))) AS ss
-        FROM (
-          SELECT author, yrs,
-                 list_transform(yrs, lambda yy: list_filter(l, lambda a: list_contains(a.y, yy))) AS per_year
-          FROM (
-            SELECT author, l, list_sort(list_distinct(flatten(list_transform(l, lambda a: a.y)))) AS yrs
-            FROM (
-              SELECT author, list({'k': ki, 's': coalesce(si, -1 - ki), 'y': years}) AS l
-              FROM held GROUP BY author
+            (
+                key,
+                acc.representative.get(key, key),
+                parents,
+                acc.flow_end(key),
+                stay,
+                acc.city_key(key),
+                len(known) + len(mapped),
+                None if stay is None else places[stay],
             )
-          )
-          WHERE len(yrs) > 0
         )
-        """
-    )
-    _drop(
-        con,
-        acc,
-        "no affiliation in the years kept",
-        "SELECT author, o FROM authors WHERE keep AND author NOT IN (SELECT author FROM careers)",
-    )
-    limit = float(acc.noise.max_median_per_year)
-    con.execute(
-        "CREATE TABLE flagged AS SELECT author FROM careers "
-        f"WHERE list_aggregate(list_transform(ks, lambda x: CAST(len(x) AS DOUBLE)), 'median') > {limit}"
-    )
-    _tally(acc, "profiles flagged as merged", _one(con, "SELECT count(*) FROM flagged"))
-    if acc.noise.exclude_flagged:
-        _drop(
-            con,
-            acc,
-            "profile flagged as merged",
-            "SELECT author, o FROM authors WHERE author IN (SELECT author FROM flagged)",
-        )
-        con.execute("DELETE FROM careers WHERE author IN (SELECT author FROM flagged)")
-    _tally(acc, "authors kept", _one(con, "SELECT count(*) FROM careers"))
-    con.execute(
-        """
-        CREATE TABLE steps AS
-        SELECT author, unnest(list_transform(list_zip(ks[1:-2], ks[2:], ss[1:-2], ss[2:], yrs[2:]),
-                                             lambda p: {
-            't': p[5],
-            'lft': list_filter(p[1], lambda x: NOT list_contains(p[2], x)),
-            'jnd': list_filter(p[2], lambda x: NOT list_contains(p[1], x)),
-            'ps': list_filter(p[3], lambda x: x >= 0),
-            'cs': p[4]
-        })) AS st
-        FROM careers WHERE len(yrs) > 1
-        """
-    )
-    con.execute(
-        """
-        CREATE TABLE moves AS
-        WITH pairs AS (
-          SELECT author, t, g, unnest(jnd) AS b
-          FROM (SELECT author, st.t AS t, st.jnd AS jnd, unnest(st.lft) AS g FROM steps WHERE len(st.jnd) > 0)
-        )
-        SELECT p.author, p.t, cg.k AS g, cb.k AS b,
-               list_contains(cg.parents, cb.rep) OR list_contains(cb.parents, cg.rep) AS one_org,
-               cg.flow_end AS a_end, cb.flow_end AS b_end
-        FROM pairs p JOIN canon cg ON cg.ki = p.g JOIN canon cb ON cb.ki = p.b
-        """
-    )
-    example = (
-        "SELECT author || ' ' || g || '→' || b || ' ' || t, [a.o, t] FROM moves JOIN authors a USING (author)"
-    )
-    _drop(con, acc, "move inside one organisation (lineage)", f"{example} WHERE one_org")
-    _drop(
-        con,
-        acc,
-        "move with an end at no known place at the level",
-        f"{example} WHERE NOT one_org AND (a_end IS NULL OR b_end IS NULL)",
-    )
-    flows = con.execute(
-        """
-        WITH c AS (
-          SELECT DISTINCT m.a_end, m.b_end, m.t, a.key FROM moves m JOIN authors a USING (author)
-          WHERE NOT m.one_org AND m.a_end IS NOT NULL AND m.b_end IS NOT NULL AND m.a_end <> m.b_end
-        )
-        SELECT a_end, b_end, t, string_agg(key, '|' ORDER BY key) FROM c GROUP BY ALL
-        """
-    ).fetchall()
-    for a, b, t, researchers in flows:  # keys sorted and joined, as the rows builder writes them
-        acc.flows[(a, b, int(t))] = researchers
-    stays = con.execute(
-        """
-        SELECT stayed, c.stay, t, n FROM (
-          SELECT list_contains(cs, s) AS stayed, s, t, count(*) AS n FROM (
-            SELECT st.t AS t, st.cs AS cs, unnest(st.ps) AS s FROM steps
-          ) GROUP BY ALL
-        ) JOIN (SELECT DISTINCT si, stay FROM canon) c ON c.si = s
-        """
-    ).fetchall()
-    for stayed, place, year, n in stays:
-        (acc.stayed if stayed else acc.left)[(place, int(year))] += int(n)
+    insert(con, "inst", rows)
+    insert(con, "canon", mapped)
 
 
 def _work_counts(con: Any, acc: Accumulator) -> None:
@@ -445,7 +374,7 @@ def _work_counts(con: Any, acc: Accumulator) -> None:
         "WHERE c.city IS NOT NULL GROUP BY ALL"
     ).fetchall():
         acc.works_by_city[(city, int(year))] += int(n)
-    _drop(
+    drop(
         con,
         acc,
         "work with too many institutions for collaborations",
@@ -458,39 +387,3 @@ def _work_counts(con: Any, acc: Accumulator) -> None:
         """
     ).fetchall():
         acc.collaborations[(a, b, int(year))] += int(n)
-
-
-def _tally(acc: Accumulator, what: str, n: int) -> None:
-    """Count ``n`` into ``acc.read`` (a count of none is not written, as the streaming reader)."""
-    if n:
-        acc.read[what] += n
-
-
-def _one(con: Any, query: str) -> int:
-    return int(con.execute(query).fetchone()[0])
-
-
-def _insert(con: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
-    if rows:
-        import pandas as pd
-
-        frame = pd.DataFrame(rows)
-        con.register("_rows", frame)
-        con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
-        con.unregister("_rows")
-
-
-def _drop(con: Any, acc: Accumulator, reason: str, query: str) -> None:
-    """Count the rows of ``query`` as left out for ``reason``; its columns are an example id and
-    the order it was met in (the examples are the first five distinct ones met, the same on every
-    run, as the streaming reader gives them)."""
-    n, examples = con.execute(
-        f"WITH q(e, o) AS MATERIALIZED ({query}) SELECT (SELECT count(*) FROM q), "
-        "(SELECT min_by(e, {'o': o, 'e': e}, 5) FROM (SELECT e, min(o) AS o FROM q GROUP BY e))"
-    ).fetchone()
-    if n:
-        acc.dropped[reason] += int(n)
-        kept = acc.examples.setdefault(reason, [])
-        for e in examples or []:
-            if len(kept) < 5 and str(e) not in kept:
-                kept.append(str(e))

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from aieco.errors import DataValidationError
-from aieco.loaders import graph_from_files
+from aieco.loaders import graph_from_files, openalex_duckdb
 from aieco.loaders.openalex import OpenAlexFilters, pull_openalex_snapshot
 from aieco.queries import run_query
 
@@ -34,12 +34,18 @@ def _authors(realdata: Path) -> dict[str, dict[str, Any]]:
     return {r["id"].rsplit("/", 1)[-1]: r for r in records}
 
 
-def _snapshot(root: Path, authors: list[dict[str, Any]], institutions: list[dict[str, Any]] = ()) -> Path:
-    for entity, records in (("authors", authors), ("institutions", institutions)):
+def _snapshot(
+    root: Path, authors: list[dict[str, Any]], institutions: list[dict[str, Any]] = (), *, parts: int = 1
+) -> Path:
+    """A snapshot folder; its authors in ``parts`` part files (one after another)."""
+    for entity, records, n in (("authors", authors, parts), ("institutions", institutions, 1)):
         folder = root / "data" / entity / "updated_date=2026-06-23"
         folder.mkdir(parents=True, exist_ok=True)
-        with gzip.open(folder / "part_000.gz", "wt", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        step = -(-len(records) // n) or 1
+        for i in range(n):
+            with gzip.open(folder / f"part_{i:03d}.gz", "wt", encoding="utf-8") as fh:
+                chunk = records[i * step : (i + 1) * step]
+                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk)
     return root
 
 
@@ -438,20 +444,30 @@ def _tables(pull: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("level", "filters"),
+    ("level", "filters", "parts"),
     [
-        ("institution", OpenAlexFilters()),
-        ("Country", OpenAlexFilters(ai_only=True)),
-        ("City", OpenAlexFilters(countries=("CN", "US"), from_year=2010, to_year=2024)),
-        ("Region", OpenAlexFilters()),
+        ("institution", OpenAlexFilters(), 1),
+        ("Country", OpenAlexFilters(ai_only=True), 1),
+        ("City", OpenAlexFilters(countries=("CN", "US"), from_year=2010, to_year=2024), 1),
+        ("Region", OpenAlexFilters(), 1),
+        ("institution", OpenAlexFilters(), 4),  # four batches of authors, read one after another
+        ("Country", OpenAlexFilters(), 3),
     ],
 )
 @pytest.mark.slow
 def test_duckdb_and_streaming_readers_give_the_same_tables(
-    level: Any, filters: OpenAlexFilters, authors: dict[str, dict[str, Any]], realdata: Path, tmp_path: Path
+    level: Any,
+    filters: OpenAlexFilters,
+    parts: int,
+    authors: dict[str, dict[str, Any]],
+    realdata: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     institutions = json.loads((realdata / RAG / "institutions_sample.json").read_text(encoding="utf-8"))
-    root = _snapshot(tmp_path, list(authors.values()), institutions)
+    root = _snapshot(tmp_path, list(authors.values()), institutions, parts=parts)
+    if parts > 1:  # each part file its own batch
+        monkeypatch.setattr(openalex_duckdb, "BATCH_BYTES", 1)
     works = [
         json.loads(line)
         for line in (
@@ -519,3 +535,12 @@ def aieco_bundled() -> Any:
     import aieco
 
     return aieco.graph_from_bundled()
+
+
+def test_author_files_are_read_in_batches_of_about_the_size_asked(tmp_path: Path) -> None:
+    files = []
+    for name, size in (("a", 50), ("b", 60), ("c", 10), ("d", 200), ("e", 1)):
+        (tmp_path / name).write_bytes(b"x" * size)
+        files.append(tmp_path / name)
+    batches = [[p.name for p in b] for b in openalex_duckdb.batches(files, 100)]
+    assert batches == [["a"], ["b", "c"], ["d"], ["e"]]  # a file is never split, the order kept
