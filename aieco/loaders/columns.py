@@ -316,7 +316,7 @@ def _flag_common(cells: Cells, flag: np.ndarray, spec: _Spec) -> None:
         flag |= _flag_values(cells[col], lambda v: number.fullmatch(v) is None)
     flag |= _flag_values(cells["date"], _bad_date)
     for col in _LIST_FIELDS:
-        if col in cells:
+        if col in cells and col != "researchers":  # keys: their own pattern (_flag_researchers)
             flag |= _flag_values(cells[col], lambda v: _split(v) is None)
     for col, (low, high) in (*spec.ints.items(), *spec.floats.items()):
         filled = ~flag & (cells[col] != "")
@@ -389,6 +389,8 @@ def _typed_columns(good: Cells, n: int, spec: _Spec, out: TableColumns) -> None:
             out.columns[col] = _ints(a)
         elif col in spec.floats:
             out.columns[col] = _floats(a)
+        elif col == "researchers":  # keys as the pattern passed them: split, nothing to strip
+            out.columns[col] = [x.split("|") if x else None for x in a.tolist()]
         elif col in _LIST_FIELDS:
             out.columns[col] = [list(_split(x) or ()) or None for x in a.tolist()]
         else:
